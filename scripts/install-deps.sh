@@ -1,19 +1,11 @@
 #!/bin/bash
 # Idempotent, non-interactive install of everything lvsd's build and tests need (Debian 12).
-# Safe to run repeatedly: apt-get only installs what is missing.
+# Package lists live in scripts/deps/*.list (one per area; '#' starts a comment).
+# Safe to run repeatedly: apt-get runs only when something is missing.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-PKGS=(
-  # build
-  build-essential cmake ninja-build pkg-config clang clang-14 libclang-rt-14-dev clang-format
-  libconfig++-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
-  libboost-dev libboost-system-dev nlohmann-json3-dev libcli11-dev
-  libsystemd-dev libssl-dev libpcre2-dev libgtest-dev libgmock-dev
-  # tests: namespaces, peers, tools
-  iproute2 iputils-ping procps psmisc systemd python3 file cpio kmod
-  # kernel harness (QEMU guest with Debian's kernel)
-  qemu-system-x86 ipvsadm
-)
+here=$(cd "$(dirname "$0")" && pwd)
+mapfile -t PKGS < <(cat "$here"/deps/*.list | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
 missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -21,8 +13,13 @@ done
 if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" = 0 ] || { echo "install-deps: need root to install: ${missing[*]}" >&2; exit 1; }
   apt-get update -qq
+  # policy-rc.d keeps Debian's postinst scripts from starting services (nginx, keepalived, frr,
+  # snmpd) on this machine; tests start their own instances.
+  prc=/usr/sbin/policy-rc.d; made_prc=
+  if [ ! -e "$prc" ]; then printf '#!/bin/sh\nexit 101\n' > "$prc"; chmod +x "$prc"; made_prc=1; fi
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  [ -z "$made_prc" ] || rm -f "$prc"
   echo "install-deps: installed ${missing[*]}"
 else
-  echo "install-deps: all build/test packages present"
+  echo "install-deps: all ${#PKGS[@]} build/test packages present"
 fi
