@@ -1,0 +1,84 @@
+#pragma once
+// What to probe, per probe kind. The lvsd config model maps onto these in a later wiring step;
+// the probe timeout comes from CheckParams.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "check/core/dns_message.h"
+#include "check/core/http_expect.h"
+#include "common/address.h"
+
+namespace lvsd::check {
+
+/// Longest reply the TCP/UDP probes read when looking for `expect`.
+inline constexpr size_t kStreamReplyMax = 4096;
+
+struct TcpSpec {
+  IpAddress address;
+  uint16_t port = 0;
+  std::string send;    ///< written after connect, if not empty
+  std::string expect;  ///< must appear in the reply (first kStreamReplyMax bytes), if not empty
+};
+
+struct HttpSpec {
+  IpAddress address;
+  uint16_t port = 80;
+  bool tls = false;
+  std::string method = "GET";
+  std::string path = "/";
+  std::string host;  ///< Host header; default is the address
+  std::vector<std::pair<std::string, std::string>> headers;
+  HttpExpect expect;
+  std::string regex;     ///< PCRE2 pattern the body must match, if not empty
+  std::string sni;       ///< TLS server name; default is `host` when it is not an address
+  bool verify = false;   ///< verify the server certificate chain and name
+  std::string caFile;    ///< trust anchors when verifying (default: system store)
+  std::string certFile;  ///< client certificate (PEM), if any
+  std::string keyFile;   ///< client key (PEM)
+};
+
+struct UdpSpec {
+  IpAddress address;
+  uint16_t port = 0;
+  std::string payload;  ///< datagram sent (may be empty)
+  std::string expect;   ///< must appear in the reply; empty = any reply (or silence) is up
+  /// With no `expect`, silence until the timeout counts as up (nothing refused the datagram);
+  /// an ICMP port unreachable is always down.
+  bool silenceIsUp = true;
+};
+
+struct DnsSpec {
+  IpAddress address;
+  uint16_t port = 53;
+  DnsExpect expect;
+};
+
+struct IcmpSpec {
+  IpAddress address;
+  uint16_t payloadSize = 56;
+};
+
+struct ScriptSpec {
+  std::vector<std::string> argv;  ///< argv[0] is the program path
+  std::string user;               ///< run as this user (and its group); empty = current user
+  bool dynamic = false;           ///< exit 2..255 sets weight code-2 (misc_dynamic)
+};
+
+struct FileSpec {
+  std::string path;  ///< file holding a decimal weight
+};
+
+struct AgentSpec {
+  IpAddress address;
+  uint16_t port = 0;
+  std::string send;  ///< HAProxy agent-send string, if any
+};
+
+using ProbeSpec =
+    std::variant<TcpSpec, HttpSpec, UdpSpec, DnsSpec, IcmpSpec, ScriptSpec, FileSpec, AgentSpec>;
+
+}  // namespace lvsd::check

@@ -1,0 +1,153 @@
+#include "check/core/scheduler.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lvsd::check {
+
+double vanDerCorput(uint64_t k) {
+  double v = 0.0;
+  double denom = 1.0;
+  while (k != 0) {
+    denom *= 2.0;
+    v += static_cast<double>(k & 1U) / denom;
+    k >>= 1U;
+  }
+  return v;
+}
+
+namespace {
+Duration scaled(Duration d, double factor) {
+  return std::chrono::duration_cast<Duration>(
+      std::chrono::duration<double, Duration::period>(static_cast<double>(d.count()) * factor));
+}
+Duration orDefault(Duration d, Duration fallback) { return d.count() > 0 ? d : fallback; }
+}  // namespace
+
+CheckId Scheduler::add(const CheckParams& params, MonoTime now) {
+  const CheckId id = nextId_++;
+  Entry e;
+  e.params = params;
+  e.params.rise = std::max<uint32_t>(1, params.rise);
+  e.params.fall = std::max<uint32_t>(1, params.fall);
+  e.params.jitter = std::clamp(params.jitter, 0.0, 0.5);
+  e.status.up = params.initiallyUp;
+  // Stratified start: the van der Corput point places the k-th check in the largest gap left
+  // by the first k-1; a little randomness inside a 1/1024 slot keeps reloads from aligning.
+  const double slot = 1.0 / 1024.0;
+  const double offset = std::fmod(vanDerCorput(added_++) + rng_.unit() * slot, 1.0);
+  auto [it, inserted] = checks_.emplace(id, std::move(e));
+  (void)inserted;
+  schedule(id, it->second, now + scaled(it->second.params.interval, offset));
+  return id;
+}
+
+void Scheduler::remove(CheckId id) {
+  auto it = checks_.find(id);
+  if (it == checks_.end()) {
+    return;
+  }
+  if (!it->second.status.inFlight) {
+    queue_.erase({it->second.status.nextDue, id});
+  }
+  checks_.erase(it);
+}
+
+void Scheduler::schedule(CheckId id, Entry& e, MonoTime at) {
+  e.status.nextDue = at;
+  e.status.inFlight = false;
+  queue_.emplace(at, id);
+}
+
+std::vector<CheckId> Scheduler::takeDue(MonoTime now) {
+  std::vector<CheckId> due;
+  while (!queue_.empty() && queue_.begin()->first <= now) {
+    const CheckId id = queue_.begin()->second;
+    queue_.erase(queue_.begin());
+    auto it = checks_.find(id);
+    if (it != checks_.end()) {
+      it->second.status.inFlight = true;
+      due.push_back(id);
+    }
+  }
+  return due;
+}
+
+std::optional<MonoTime> Scheduler::nextDue() const {
+  if (queue_.empty()) {
+    return std::nullopt;
+  }
+  return queue_.begin()->first;
+}
+
+ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime now) {
+  auto it = checks_.find(id);
+  if (it == checks_.end()) {
+    return {};
+  }
+  Entry& e = it->second;
+  CheckStatus& s = e.status;
+  const CheckParams& p = e.params;
+  if (!s.inFlight) {
+    queue_.erase({s.nextDue, id});  // a result without takeDue(): reschedule from now
+  }
+  ++s.probes;
+  ResultEffect eff;
+  bool retry = false;
+  const bool success = outcome.verdict == Verdict::Up;
+  if (outcome.verdict == Verdict::NoChange) {
+    eff.transition = s.count > 0 ? Transition::Pending : Transition::Unchanged;
+  } else if (!success && s.retriesUsed < p.retries && (s.up || s.count > 0)) {
+    // A failure that may start or continue a fall: retry before counting it. A server that is
+    // already steadily down does not need retries to stay down.
+    ++s.retriesUsed;
+    retry = true;
+    eff.transition = Transition::Pending;
+  } else {
+    s.retriesUsed = 0;
+    if (success == s.up) {
+      s.count = 0;
+      eff.transition = Transition::Unchanged;
+    } else {
+      ++s.count;
+      const uint32_t needed = s.up ? p.fall : p.rise;
+      if (s.count >= needed) {
+        s.up = !s.up;
+        s.count = 0;
+        eff.transition = Transition::Changed;
+      } else {
+        eff.transition = Transition::Pending;
+      }
+    }
+  }
+  if (success) {
+    s.retriesUsed = 0;
+  }
+  eff.up = s.up;
+
+  Duration period = p.interval;
+  if (retry) {
+    period = p.retryDelay;
+  } else if (s.count > 0) {
+    period = orDefault(p.transitionInterval, p.interval);
+  } else if (!s.up) {
+    period = orDefault(p.downInterval, p.interval);
+  }
+  if (!retry && p.jitter > 0.0) {
+    period = scaled(period, 1.0 + p.jitter * (2.0 * rng_.unit() - 1.0));
+  }
+  schedule(id, e, now + period);
+  return eff;
+}
+
+const CheckStatus* Scheduler::status(CheckId id) const {
+  auto it = checks_.find(id);
+  return it == checks_.end() ? nullptr : &it->second.status;
+}
+
+const CheckParams* Scheduler::params(CheckId id) const {
+  auto it = checks_.find(id);
+  return it == checks_.end() ? nullptr : &it->second.params;
+}
+
+}  // namespace lvsd::check

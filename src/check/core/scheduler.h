@@ -1,0 +1,105 @@
+#pragma once
+// Pure checker scheduler: when each check runs next, and rise/fall accounting of its results.
+// It never reads the clock or owns a timer: the adapter asks for due checks at `now`, runs
+// their probes, and feeds each Outcome back with onResult().
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "check/core/outcome.h"
+#include "check/core/random.h"
+#include "common/clock.h"
+
+namespace lvsd::check {
+
+using CheckId = uint32_t;
+
+/// Timing and rise/fall parameters of one check.
+struct CheckParams {
+  Duration interval = std::chrono::seconds(5);  ///< period while steadily up
+  /// Period while steadily down; zero means `interval`.
+  Duration downInterval{};
+  /// Period while a rise/fall count is in progress ("fast interval"); zero means `interval`.
+  Duration transitionInterval{};
+  Duration timeout = std::chrono::seconds(3);  ///< per-probe deadline (enforced by the probe)
+  uint32_t rise = 1;                           ///< consecutive successes to go up
+  uint32_t fall = 1;                           ///< consecutive failures to go down
+  uint32_t retries = 0;  ///< extra immediate attempts before a failure is counted
+  Duration retryDelay = std::chrono::seconds(1);
+  /// Each period is stretched or shrunk by a uniform factor in [1 - jitter, 1 + jitter].
+  double jitter = 0.1;
+  bool initiallyUp = true;  ///< state before the first verdict (keepalived's non-alpha mode)
+};
+
+/// What a result did to the check's state.
+enum class Transition : uint8_t {
+  Unchanged,  ///< same state, no count in progress
+  Pending,    ///< a rise/fall count (or a retry) is in progress
+  Changed,    ///< the check crossed rise or fall: up <-> down
+};
+
+/// Read-only view of one check's state.
+struct CheckStatus {
+  bool up = true;
+  uint32_t count = 0;        ///< consecutive results against the current state
+  uint32_t retriesUsed = 0;  ///< retries spent on the current failure
+  bool inFlight = false;     ///< a probe is running
+  MonoTime nextDue{};        ///< when the next probe starts (meaningless while in flight)
+  uint64_t probes = 0;       ///< results seen
+};
+
+/// Result of onResult().
+struct ResultEffect {
+  Transition transition = Transition::Unchanged;
+  bool up = true;  ///< state after the result
+};
+
+class Scheduler {
+public:
+  /// @param rng jitter source; must outlive the scheduler.
+  explicit Scheduler(Random& rng) : rng_(rng) {}
+
+  /// Adds a check. Its first run is spread over one interval with a low-discrepancy sequence so
+  /// that many checks added together never fire together.
+  /// @return the new check's id.
+  CheckId add(const CheckParams& params, MonoTime now);
+  /// Removes a check; a result arriving later for it is ignored.
+  void remove(CheckId id);
+  [[nodiscard]] bool contains(CheckId id) const { return checks_.contains(id); }
+  [[nodiscard]] size_t size() const { return checks_.size(); }
+
+  /// @return the checks due at or before @p now, marked in flight, in due order.
+  std::vector<CheckId> takeDue(MonoTime now);
+  /// @return the earliest due time of a check not in flight, if any.
+  [[nodiscard]] std::optional<MonoTime> nextDue() const;
+
+  /// Applies a probe result and schedules the next run.
+  /// @return the transition and the state after it; Unchanged for unknown ids.
+  ResultEffect onResult(CheckId id, const Outcome& outcome, MonoTime now);
+
+  /// @return the check's status; nullptr for unknown ids.
+  [[nodiscard]] const CheckStatus* status(CheckId id) const;
+  [[nodiscard]] const CheckParams* params(CheckId id) const;
+
+private:
+  struct Entry {
+    CheckParams params;
+    CheckStatus status;
+  };
+  void schedule(CheckId id, Entry& e, MonoTime at);
+
+  Random& rng_;
+  CheckId nextId_ = 1;
+  uint64_t added_ = 0;
+  std::unordered_map<CheckId, Entry> checks_;
+  std::set<std::pair<MonoTime, CheckId>> queue_;
+};
+
+/// The k-th element of the base-2 van der Corput sequence, in [0, 1).
+double vanDerCorput(uint64_t k);
+
+}  // namespace lvsd::check

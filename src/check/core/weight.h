@@ -1,0 +1,78 @@
+#pragma once
+// Pure weight computation for one real server: configured weight, agent/script/file weight,
+// dynamic feedback, slow start after recovery, drain/maint, inhibit-on-failure vs removal.
+// Weights change only the desired IPVS model; the caller diffs and sends one edit per change.
+
+#include <cstdint>
+#include <optional>
+
+#include "check/core/outcome.h"
+#include "common/clock.h"
+
+namespace lvsd::check {
+
+/// Dynamic feedback (the LVS "dynamic feedback load balancing" rule):
+///   load L = (rtRatio * latency / rtReference + agentRatio * agentLoad) / (rtRatio + agentRatio)
+///   w <- w + gain * cbrt(1 - L), clamped to [0, scale * configured weight]
+/// and the applied weight follows w only when it moved by at least `threshold`.
+struct FeedbackParams {
+  bool enabled = false;
+  double rtRatio = 1.0;     ///< share of normalised response time in the load
+  double agentRatio = 0.0;  ///< share of agent-reported load (1 - agent "NN%"/100)
+  Duration rtReference = std::chrono::milliseconds(100);  ///< latency counted as load 1.0
+  double gain = 1.0;                                      ///< A
+  double scale = 2.0;      ///< upper clamp, as a multiple of the configured weight
+  double threshold = 1.0;  ///< minimum change (in weight units) before it is applied
+};
+
+struct WeightParams {
+  uint32_t weight = 1;  ///< configured weight
+  /// Ramp from 1 to the target weight over this time after the server comes up; zero = off.
+  Duration slowStart{};
+  /// Down servers stay in IPVS with weight 0 (keepalived's inhibit_on_failure) instead of
+  /// being removed.
+  bool inhibitOnFailure = false;
+  FeedbackParams feedback;
+};
+
+/// What the desired IPVS model should hold for one real server.
+struct DestDecision {
+  bool present = false;  ///< destination exists in IPVS
+  uint32_t weight = 0;   ///< IPVS weight (after slow start)
+  uint32_t target = 0;   ///< weight without slow start, 0 when down/drained (for quorum)
+  bool operator==(const DestDecision&) const = default;
+};
+
+class WeightCalculator {
+public:
+  WeightCalculator(const WeightParams& params, bool initiallyUp, MonoTime now);
+
+  /// Health crossed rise/fall (from Scheduler::onResult). Coming up starts slow start.
+  void onHealth(bool up, MonoTime now);
+  /// Feeds one probe result: agent admin words and percent, script/file weight, latency.
+  void onOutcome(const Outcome& outcome);
+
+  /// @return the desired IPVS entry at @p now.
+  [[nodiscard]] DestDecision decision(MonoTime now) const;
+  /// @return when decision() changes next by time alone (slow start steps), if ever.
+  [[nodiscard]] std::optional<MonoTime> nextChange(MonoTime now) const;
+
+  [[nodiscard]] bool up() const { return up_; }
+  [[nodiscard]] double feedbackWeight() const { return fbWeight_; }
+
+private:
+  [[nodiscard]] uint32_t targetWeight() const;
+  [[nodiscard]] bool serving() const;
+
+  WeightParams params_;
+  bool up_;
+  MonoTime upSince_;
+  bool rampActive_ = false;
+  std::optional<Admin> admin_;
+  std::optional<uint32_t> absWeight_;
+  std::optional<uint32_t> percent_;
+  double fbWeight_;
+  uint32_t fbApplied_;
+};
+
+}  // namespace lvsd::check
