@@ -1,46 +1,150 @@
-// Skeleton loader: reads only the global section. The config owner replaces this.
+// The libconfig++ boundary: parse, convert the Setting tree to config::Node, then hand over to
+// the pure schema walker (build.h) and validator (validate.h).
 #include "config/loader.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <libconfig.h++>
+#include <tuple>
+
+#include "config/build.h"
+#include "config/tree.h"
+#include "config/validate.h"
 
 namespace lvsd::config {
 
-std::string Diagnostic::toString() const {
-  std::string s = file;
-  if (line > 0) {
-    s += ":" + std::to_string(line);
+namespace {
+
+constexpr int kMaxDepth = 32;
+
+Node convert(const libconfig::Setting& s, const std::string& mainFile, int depth,
+             Diagnostics& diags) {
+  Node n;
+  const char* file = s.getSourceFile();
+  n.file = file != nullptr ? file : mainFile;
+  n.line = static_cast<int>(s.getSourceLine());
+  if (const char* name = s.getName()) {
+    n.name = name;
   }
-  s += ": ";
-  if (!setting.empty()) {
-    s += setting + ": ";
+  switch (s.getType()) {
+    case libconfig::Setting::TypeInt:
+      n.kind = Node::Kind::Int;
+      n.int_value = static_cast<int>(s);
+      break;
+    case libconfig::Setting::TypeInt64:
+      n.kind = Node::Kind::Int;
+      n.int_value = static_cast<long long>(s);
+      break;
+    case libconfig::Setting::TypeFloat:
+      n.kind = Node::Kind::Float;
+      n.float_value = static_cast<double>(s);
+      break;
+    case libconfig::Setting::TypeBoolean:
+      n.kind = Node::Kind::Bool;
+      n.bool_value = static_cast<bool>(s);
+      break;
+    case libconfig::Setting::TypeString:
+      n.kind = Node::Kind::String;
+      n.string_value = static_cast<const char*>(s);
+      break;
+    case libconfig::Setting::TypeArray:
+    case libconfig::Setting::TypeList:
+    case libconfig::Setting::TypeGroup:
+    case libconfig::Setting::TypeNone:
+      n.kind = s.getType() == libconfig::Setting::TypeArray  ? Node::Kind::Array
+               : s.getType() == libconfig::Setting::TypeList ? Node::Kind::List
+                                                             : Node::Kind::Group;
+      if (depth >= kMaxDepth) {
+        diags.push_back({n.file, n.line, s.getPath(), "nested too deeply"});
+        break;
+      }
+      for (int i = 0; i < s.getLength(); ++i) {
+        n.children.push_back(convert(s[i], mainFile, depth + 1, diags));
+      }
+      break;
   }
-  return s + message;
+  return n;
 }
 
-LoadResult loadFile(const std::string& path) {
+LoadResult finish(const libconfig::Config& cfg, const std::string& name) {
   LoadResult r;
-  libconfig::Config cfg;
-  try {
-    cfg.readFile(path.c_str());
-  } catch (const libconfig::FileIOException&) {
-    r.errors.push_back({path, 0, "", "cannot read file"});
-    return r;
-  } catch (const libconfig::ParseException& e) {
-    r.errors.push_back({e.getFile() ? e.getFile() : path, e.getLine(), "", e.getError()});
+  Node root = convert(cfg.getRoot(), name, 0, r.errors);
+  root.file = name;
+  if (!r.errors.empty()) {
     return r;
   }
+  Locations locs;
+  Context ctx(r.errors, locs);
   Config c;
-  c.source_file = path;
-  const auto& root = cfg.getRoot();
-  if (root.exists("global")) {
-    const auto& g = root["global"];
-    std::string s;
-    if (g.lookupValue("control_socket", s)) {
-      c.global.control_socket = s;
+  c.source_file = name;
+  buildConfig(ctx, root, c);
+  validate(ctx, c);
+  std::stable_sort(r.errors.begin(), r.errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.file, a.line) < std::tie(b.file, b.line);
+  });
+  if (r.errors.empty()) {
+    r.config = std::move(c);
+  }
+  return r;
+}
+
+LoadResult parseError(const libconfig::ParseException& e, const std::string& name) {
+  LoadResult r;
+  r.errors.push_back({e.getFile() != nullptr ? e.getFile() : name, e.getLine(), "",
+                      std::string("syntax error: ") + e.getError()});
+  return r;
+}
+
+}  // namespace
+
+LoadResult loadFile(const std::string& path) {
+  {
+    std::ifstream probe(path);
+    if (!probe || std::filesystem::is_directory(path)) {
+      LoadResult r;
+      r.unreadable = true;
+      r.errors.push_back({path, 0, "", "cannot read file"});
+      return r;
     }
   }
-  r.config = std::move(c);
-  return r;
+  libconfig::Config cfg;
+  const std::string dir = std::filesystem::path(path).parent_path().string();
+  if (!dir.empty()) {
+    cfg.setIncludeDir(dir.c_str());
+  }
+  try {
+    cfg.readFile(path.c_str());
+    return finish(cfg, path);
+  } catch (const libconfig::ParseException& e) {
+    return parseError(e, path);
+  } catch (const libconfig::FileIOException&) {
+    LoadResult r;
+    r.unreadable = true;
+    r.errors.push_back({path, 0, "", "cannot read file"});
+    return r;
+  } catch (const libconfig::ConfigException& e) {
+    LoadResult r;
+    r.errors.push_back({path, 0, "", e.what()});
+    return r;
+  }
+}
+
+LoadResult loadString(std::string_view text, std::string name, const std::string& include_dir) {
+  libconfig::Config cfg;
+  if (!include_dir.empty()) {
+    cfg.setIncludeDir(include_dir.c_str());
+  }
+  try {
+    cfg.readString(std::string(text));
+    return finish(cfg, name);
+  } catch (const libconfig::ParseException& e) {
+    return parseError(e, name);
+  } catch (const libconfig::ConfigException& e) {
+    LoadResult r;
+    r.errors.push_back({name, 0, "", e.what()});
+    return r;
+  }
 }
 
 }  // namespace lvsd::config
