@@ -26,6 +26,7 @@
 /* Table sizes: primes, as mainline ip_vs_mh uses (Debian's is 4093). */
 #define LVSD_CHBL_DEFAULT_M 4093U
 #define LVSD_CHBL_MAX_M 131071U
+#define LVSD_CHBL_NPRIMES 10U
 /* Most table slots a destination claims per fill round (like mh's 2^6). */
 #define LVSD_CHBL_MAX_TURNS 64U
 /* The cached total load is recounted at least every this many picks. */
@@ -37,11 +38,11 @@
 
 static inline bool lvsd_chbl_size_ok(u32 m)
 {
-	static const u32 primes[] = { 251,   509,   1021,  2039,  4093,
+	static const u32 primes[LVSD_CHBL_NPRIMES] = { 251,   509,   1021,  2039,  4093,
 				      8191,  16381, 32749, 65521, 131071 };
 	u32 i;
 
-	for (i = 0; i < sizeof(primes) / sizeof(primes[0]); i++)
+	for (i = 0; i < LVSD_CHBL_NPRIMES; i++)
 		if (primes[i] == m)
 			return true;
 	return false;
