@@ -36,6 +36,34 @@ void buildTimeouts(GroupReader& g, IpvsTimeouts& t) {
 
 }  // namespace
 
+namespace {
+
+void readMode(GroupReader& g, std::string_view key, uint32_t& out) {
+  const Node* n = g.take(key);
+  if (n == nullptr) {
+    return;
+  }
+  if (n->kind != Node::Kind::String) {
+    // libconfig has no octal literals: 0660 would silently mean decimal 660.
+    g.error(key, "give the mode as an octal string, e.g. \"0660\"");
+    return;
+  }
+  const std::string& s = n->string_value;
+  uint32_t v = 0;
+  bool ok = !s.empty() && s.size() <= 5;
+  for (char c : s) {
+    ok = ok && c >= '0' && c <= '7';
+    v = v * 8 + static_cast<uint32_t>(c - '0');
+  }
+  if (!ok || v > 07777) {
+    g.error(key, "invalid mode \"" + s + "\" (expected octal 0000..7777)");
+    return;
+  }
+  out = v;
+}
+
+}  // namespace
+
 bool requireAbsolute(GroupReader& g, std::string_view key, const std::string& path) {
   if (path.empty() || path.front() != '/') {
     g.error(key, "must be an absolute path");
@@ -57,7 +85,7 @@ void buildGlobal(GroupReader& root, Global& out) {
   if (g.str("control_socket", out.control_socket)) {
     requireAbsolute(g, "control_socket", out.control_socket);
   }
-  g.integer("control_socket_mode", out.control_socket_mode, 0, 07777);
+  readMode(g, "control_socket_mode", out.control_socket_mode);
   g.str("control_socket_group", out.control_socket_group);
   g.choice("log_target", out.log_target,
            {{"journal", LogTarget::Journal},

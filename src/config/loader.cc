@@ -18,11 +18,22 @@ namespace {
 
 constexpr int kMaxDepth = 32;
 
-Node convert(const libconfig::Setting& s, const std::string& mainFile, int depth,
-             Diagnostics& diags) {
+/// Names a file as the admin can find it: @include names are relative to the include directory.
+std::string fileName(const char* file, const std::string& mainFile, const std::string& includeDir) {
+  if (file == nullptr || mainFile == file) {
+    return mainFile;
+  }
+  std::string f = file;
+  if (!includeDir.empty() && !f.empty() && f.front() != '/') {
+    return (std::filesystem::path(includeDir) / f).string();
+  }
+  return f;
+}
+
+Node convert(const libconfig::Setting& s, const std::string& mainFile,
+             const std::string& includeDir, int depth, Diagnostics& diags) {
   Node n;
-  const char* file = s.getSourceFile();
-  n.file = file != nullptr ? file : mainFile;
+  n.file = fileName(s.getSourceFile(), mainFile, includeDir);
   n.line = static_cast<int>(s.getSourceLine());
   if (const char* name = s.getName()) {
     n.name = name;
@@ -60,7 +71,7 @@ Node convert(const libconfig::Setting& s, const std::string& mainFile, int depth
         break;
       }
       for (int i = 0; i < s.getLength(); ++i) {
-        n.children.push_back(convert(s[i], mainFile, depth + 1, diags));
+        n.children.push_back(convert(s[i], mainFile, includeDir, depth + 1, diags));
       }
       break;
   }
@@ -69,7 +80,8 @@ Node convert(const libconfig::Setting& s, const std::string& mainFile, int depth
 
 LoadResult finish(const libconfig::Config& cfg, const std::string& name) {
   LoadResult r;
-  Node root = convert(cfg.getRoot(), name, 0, r.errors);
+  const char* dir = cfg.getIncludeDir();
+  Node root = convert(cfg.getRoot(), name, dir != nullptr ? dir : "", 0, r.errors);
   root.file = name;
   if (!r.errors.empty()) {
     return r;
@@ -89,10 +101,16 @@ LoadResult finish(const libconfig::Config& cfg, const std::string& name) {
   return r;
 }
 
-LoadResult parseError(const libconfig::ParseException& e, const std::string& name) {
+LoadResult parseError(const libconfig::Config& cfg, const libconfig::ParseException& e,
+                      const std::string& name) {
   LoadResult r;
-  r.errors.push_back({e.getFile() != nullptr ? e.getFile() : name, e.getLine(), "",
-                      std::string("syntax error: ") + e.getError()});
+  const char* dir = cfg.getIncludeDir();
+  std::string what = e.getError() != nullptr ? e.getError() : "";
+  if (what.rfind("syntax error", 0) != 0) {
+    what = "syntax error: " + what;
+  }
+  r.errors.push_back(
+      {fileName(e.getFile(), name, dir != nullptr ? dir : ""), e.getLine(), "", what});
   return r;
 }
 
@@ -117,7 +135,7 @@ LoadResult loadFile(const std::string& path) {
     cfg.readFile(path.c_str());
     return finish(cfg, path);
   } catch (const libconfig::ParseException& e) {
-    return parseError(e, path);
+    return parseError(cfg, e, path);
   } catch (const libconfig::FileIOException&) {
     LoadResult r;
     r.unreadable = true;
@@ -139,7 +157,7 @@ LoadResult loadString(std::string_view text, std::string name, const std::string
     cfg.readString(std::string(text));
     return finish(cfg, name);
   } catch (const libconfig::ParseException& e) {
-    return parseError(e, name);
+    return parseError(cfg, e, name);
   } catch (const libconfig::ConfigException& e) {
     LoadResult r;
     r.errors.push_back({name, 0, "", e.what()});
