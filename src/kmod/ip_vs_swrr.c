@@ -121,7 +121,8 @@ static struct swrr_state *swrr_build(struct ip_vs_service *svc,
 	s->cw = kvcalloc(n ? n : 1, sizeof(*s->cw), GFP_KERNEL);
 	if (!s->dests || !s->w || !s->cw)
 		goto nomem;
-	list_for_each_entry(dest, &svc->destinations, n_list) {
+	/* oldest first (IPVS adds at the head): ties go to the earliest added */
+	list_for_each_entry_reverse(dest, &svc->destinations, n_list) {
 		s->dests[s->n] = dest;
 		s->w[s->n++] = max(atomic_read(&dest->weight), 0);
 	}

@@ -20,7 +20,7 @@
 /* Largest schedule table: 64 Ki entries of u16 = 128 KiB per service. */
 #define LVSD_SWRR_MAX_LEN 65536U
 /* Largest table build cost in destination visits (n * period). */
-#define LVSD_SWRR_MAX_BUILD_COST (1ULL << 22)
+#define LVSD_SWRR_MAX_BUILD_COST 4194304ULL /* 2^22 */
 /* Destination indexes are u16. */
 #define LVSD_SWRR_MAX_DESTS 65535U
 
@@ -164,11 +164,13 @@ static inline u32 lvsd_swrr_build(const u32 *w, s64 *cw, u32 n, u16 *table,
 		if (phase) {
 			s64 dist = 0;
 
-			for (j = 0; j < n; j++)
+			for (j = 0; j < n; j++) {
+				s64 d = phase[j] * (s64)len -
+					cw[j] * (s64)phase_len;
+
 				if (w[j])
-					dist += lvsd_swrr_abs(
-						phase[j] * (s64)len -
-						cw[j] * (s64)phase_len);
+					dist += lvsd_swrr_abs(d);
+			}
 			if (best < 0 || dist < best) {
 				best = dist;
 				*start = i;
