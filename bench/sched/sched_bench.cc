@@ -41,8 +41,7 @@ public:
   }
   __attribute__((noinline)) Dest* pick() {
     const std::size_t n = d_.size();
-    for (std::size_t guard = 0; guard < 2 * n * static_cast<std::size_t>(mw_ / gcd_ + 1);
-         ++guard) {
+    for (std::size_t guard = 0; guard < 2 * n * static_cast<std::size_t>(mw_ / gcd_ + 1); ++guard) {
       pos_ = pos_ + 1;
       if (pos_ == n) {  // wrapped past the list head
         pos_ = static_cast<std::size_t>(-1);
@@ -116,9 +115,13 @@ private:
   u32 pos_ = 0;
 };
 
-u32 opWeight(const void* ctx, u32 i) { return (*static_cast<const std::vector<Dest>*>(ctx))[i].weight; }
+u32 opWeight(const void* ctx, u32 i) {
+  return (*static_cast<const std::vector<Dest>*>(ctx))[i].weight;
+}
 u64 opLoad(const void* ctx, u32 i) { return (*static_cast<const std::vector<Dest>*>(ctx))[i].load; }
-bool opUsable(const void* ctx, u32 i) { return usable((*static_cast<const std::vector<Dest>*>(ctx))[i]); }
+bool opUsable(const void* ctx, u32 i) {
+  return usable((*static_cast<const std::vector<Dest>*>(ctx))[i]);
+}
 const lvsd_chbl_ops kOps{opWeight, opLoad, opUsable};
 
 // Maglev table (chbl's build; keyed fill order). mode_weighted=false gives every destination one
@@ -197,9 +200,9 @@ void costTable(u64 decisions) {
       return usable(x) ? &x : nullptr;
     });
     const double tChbl = nsPer(decisions, [&](u64 k) {
-      const int i = lvsd_chbl_pick(tab.data(), LVSD_CHBL_DEFAULT_M, static_cast<u32>(n),
-                                   clientHash(static_cast<u32>(k)), 125, &cache, &kOps, &d,
-                                   nullptr);
+      const int i =
+          lvsd_chbl_pick(tab.data(), LVSD_CHBL_DEFAULT_M, static_cast<u32>(n),
+                         clientHash(static_cast<u32>(k)), 125, &cache, &kOps, &d, nullptr);
       return i < 0 ? nullptr : &d[static_cast<std::size_t>(i)];
     });
     std::printf("%-6zu %10.1f %10.1f %10.1f %10.1f %10.2f  %s\n", n, tWrr, tSwrr, tMh, tChbl,
@@ -244,9 +247,10 @@ void loadTable() {
     }
     std::printf("%-6s %12.3f %16.1f %14.1f\n", name, mx / avg, 100.0 * home / seenN, 100.0 * remap);
   };
-  std::printf("\nZipf s=%.1f, %u clients, %u held connections, %u destinations (weight 1), "
-              "c = 1.25\n",
-              s, clients, conns, n);
+  std::printf(
+      "\nZipf s=%.1f, %u clients, %u held connections, %u destinations (weight 1), "
+      "c = 1.25\n",
+      s, clients, conns, n);
   std::printf("%-6s %12s %16s %14s\n", "sched", "max/avg", "clients home %", "remap-1 %");
   auto remapOf = [&](auto first, auto firstAfter) {
     u32 movedC = 0;
@@ -260,15 +264,17 @@ void loadTable() {
   std::vector<u32> w9(n - 1, 1), a9(addrs.begin(), addrs.end() - 1);
   const auto sh9 = shTable(w9);
   auto shFirst = [&](u32 c) { return static_cast<u32>(sh[shBucket(c)]); };
-  report("sh", shFirst, [&](u32 c, const std::vector<u64>&) { return shFirst(c); },
-         remapOf(shFirst, [&](u32 c) { return static_cast<u32>(sh9[shBucket(c)]); }));
+  report(
+      "sh", shFirst, [&](u32 c, const std::vector<u64>&) { return shFirst(c); },
+      remapOf(shFirst, [&](u32 c) { return static_cast<u32>(sh9[shBucket(c)]); }));
   // mh (Maglev M=4093, no bound)
   const auto mh = maglev(addrs, weights, LVSD_CHBL_DEFAULT_M);
   const auto mh9 = maglev(a9, w9, LVSD_CHBL_DEFAULT_M);
   auto mhFirst = [&](u32 c) { return static_cast<u32>(mh[clientHash(c) % LVSD_CHBL_DEFAULT_M]); };
-  const double mhRemap =
-      remapOf(mhFirst, [&](u32 c) { return static_cast<u32>(mh9[clientHash(c) % LVSD_CHBL_DEFAULT_M]); });
-  report("mh", mhFirst, [&](u32 c, const std::vector<u64>&) { return mhFirst(c); }, mhRemap);
+  const double mhRemap = remapOf(
+      mhFirst, [&](u32 c) { return static_cast<u32>(mh9[clientHash(c) % LVSD_CHBL_DEFAULT_M]); });
+  report(
+      "mh", mhFirst, [&](u32 c, const std::vector<u64>&) { return mhFirst(c); }, mhRemap);
   // chbl: same table, bounded
   std::vector<Dest> d(n);
   for (u32 i = 0; i < n; ++i) {
@@ -276,15 +282,16 @@ void loadTable() {
   }
   lvsd_chbl_cache cache{};
   cache.age = LVSD_CHBL_REFRESH;
-  report("chbl", mhFirst,
-         [&](u32 c, const std::vector<u64>& load) {
-           for (u32 i = 0; i < n; ++i) {
-             d[i].load = load[i];
-           }
-           return static_cast<u32>(lvsd_chbl_pick(mh.data(), LVSD_CHBL_DEFAULT_M, n, clientHash(c),
-                                                  125, &cache, &kOps, &d, nullptr));
-         },
-         mhRemap);
+  report(
+      "chbl", mhFirst,
+      [&](u32 c, const std::vector<u64>& load) {
+        for (u32 i = 0; i < n; ++i) {
+          d[i].load = load[i];
+        }
+        return static_cast<u32>(lvsd_chbl_pick(mh.data(), LVSD_CHBL_DEFAULT_M, n, clientHash(c),
+                                               125, &cache, &kOps, &d, nullptr));
+      },
+      mhRemap);
 }
 
 }  // namespace
