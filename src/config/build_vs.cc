@@ -142,6 +142,9 @@ void readScheduling(GroupReader& g, VirtualServer& vs) {
   if (vs.persistence_timeout.count() % 1000 != 0) {
     g.error("persistence_timeout", "must be whole seconds");
   }
+  if (vs.endpoint && vs.endpoint->port == 0 && vs.persistence_timeout == Duration{0}) {
+    g.error("port", "port 0 (all ports) needs persistence_timeout");
+  }
   const uint8_t full = vs.family == Family::V4 ? 32 : 128;
   vs.persistence_prefix = full;
   if (const Node* pg = g.take("persistence_granularity")) {

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "config/loader.h"
 
@@ -261,6 +262,36 @@ TEST(Loader, UnreadableFileIsFlagged) {
   EXPECT_EQ(r.errors[0].toString(),
             kSrc + "/tests/unit/config/data/does-not-exist.conf: cannot read file");
   EXPECT_TRUE(loadFile(kSrc + "/tests/unit/config/data").unreadable);
+}
+
+}  // namespace
+}  // namespace lvsd::config
+
+namespace lvsd::config {
+namespace {
+
+TEST(ValidConfig, ManPageExampleValidates) {
+  std::ifstream in(kSrc + "/docs/lvsd.conf.5");
+  ASSERT_TRUE(in) << "docs/lvsd.conf.5 missing";
+  std::string line;
+  std::string example;
+  bool inside = false;
+  while (std::getline(in, line)) {
+    if (line == ".nf") {
+      inside = true;
+    } else if (line == ".fi") {
+      break;
+    } else if (inside) {
+      example += line + "\n";
+    }
+  }
+  ASSERT_FALSE(example.empty());
+  LoadResult r = loadString(example, "lvsd.conf.5");
+  for (const auto& d : r.errors) {
+    ADD_FAILURE() << d.toString();
+  }
+  ASSERT_TRUE(r.config.has_value());
+  EXPECT_EQ(r.config->virtual_servers[0].real_servers.size(), 2U);
 }
 
 }  // namespace
