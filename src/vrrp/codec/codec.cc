@@ -202,7 +202,8 @@ std::vector<uint8_t> encode(const Advert& advert, const IpAddress& src, const Ip
     w.u8(static_cast<uint8_t>(advert.authType));
     w.u8(static_cast<uint8_t>(advert.adverInt));
   } else {
-    w.u16(static_cast<uint16_t>((advert.v3Reserved << 12) | (advert.adverInt & 0x0fffU)));
+    w.u16(
+        static_cast<uint16_t>((unsigned{advert.v3Reserved} << 12U) | (advert.adverInt & 0x0fffU)));
   }
   w.u16(0);
   for (const auto& addr : advert.addresses) {
