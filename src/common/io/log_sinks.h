@@ -1,0 +1,40 @@
+#pragma once
+// Log sinks: systemd journal (structured fields), syslog, stderr.
+
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "common/log.h"
+
+namespace lvsd {
+
+enum class LogTargetKind { Journal, Syslog, Stderr };
+
+/// "journal" | "syslog" | "stderr".
+std::optional<LogTargetKind> parseLogTarget(std::string_view text);
+
+/// Sends MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=lvsd, LVSD_COMPONENT and one LVSD_<KEY> field per
+/// LogField to the journal with sd_journal_sendv().
+class JournalSink : public LogSink {
+public:
+  void write(const LogRecord& record) override;
+};
+
+/// syslog(3), facility LOG_DAEMON, ident "lvsd", with the pid.
+class SyslogSink : public LogSink {
+public:
+  SyslogSink();
+  void write(const LogRecord& record) override;
+};
+
+/// One line per record on stderr:
+/// "2026-01-02T03:04:05.678Z lvsd[123] info supervisor: message key=value ...".
+class StderrSink : public LogSink {
+public:
+  void write(const LogRecord& record) override;
+};
+
+std::unique_ptr<LogSink> makeSink(LogTargetKind kind);
+
+}  // namespace lvsd

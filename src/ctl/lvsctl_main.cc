@@ -1,0 +1,115 @@
+// lvsctl: talks to lvsd over its control socket.
+//   lvsctl [-s SOCKET] status [--json] | reload | check-config FILE | version
+// Exit codes: 0 ok, 1 the daemon answered with an error (or the config is invalid), 2 usage,
+// 3 cannot connect / no answer.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "ctl/client.h"
+#include "ctl/format.h"
+#include "ctl/protocol.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitDaemonError = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitConnect = 3;
+
+int run(const std::string& socket, int timeoutMs, const std::string& cmd,
+        const lvsd::ctl::Json& args, bool json) {
+  using namespace lvsd::ctl;
+  auto line = roundTrip(socket, encodeRequest(cmd, args), std::chrono::milliseconds(timeoutMs));
+  if (!line) {
+    std::cerr << "lvsctl: " << line.error().message << "\n";
+    return kExitConnect;
+  }
+  auto resp = parseResponse(*line);
+  if (!resp) {
+    std::cerr << "lvsctl: " << resp.error().message << "\n";
+    return kExitConnect;
+  }
+  if (!resp->ok) {
+    std::cerr << "lvsctl: daemon error: " << resp->error.message << " (" << resp->error.code
+              << ")\n";
+    return kExitDaemonError;
+  }
+  const Json& data = resp->data;
+  if (json) {
+    std::cout << dumpJson(data, 2) << "\n";
+  } else if (cmd == "status") {
+    std::cout << formatStatus(data);
+  } else if (cmd == "reload") {
+    std::cout << formatReload(data);
+  } else if (cmd == "check-config") {
+    std::cout << formatCheckConfig(data);
+  } else if (cmd == "version") {
+    const auto field = [&](const char* key) -> std::string {
+      if (!data.is_object() || !data.contains(key)) {
+        return "?";
+      }
+      return data[key].is_string() ? data[key].get<std::string>() : dumpJson(data[key]);
+    };
+    std::cout << "lvsctl " << LVSD_VERSION << "\n"
+              << "lvsd " << field("version") << " (protocol " << field("protocol") << ")\n";
+  } else {
+    std::cout << dumpJson(data, 2) << "\n";
+  }
+  // Commands whose data says the operation failed exit 1 too.
+  const auto isFalse = [&](const char* key) {
+    return data.is_object() && data.contains(key) && data[key].is_boolean() &&
+           !data[key].get<bool>();
+  };
+  if ((cmd == "reload" && isFalse("ok")) || (cmd == "check-config" && isFalse("valid"))) {
+    return kExitDaemonError;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"lvsctl: control a running lvsd over its unix socket"};
+  app.require_subcommand(1);
+  std::string socket = "/run/lvsd/lvsd.sock";
+  int timeoutMs = 5000;
+  bool json = false;
+  std::string file;
+  app.add_option("-s,--socket", socket, "control socket path")->capture_default_str();
+  app.add_option("--timeout-ms", timeoutMs, "give up after this many milliseconds")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 600000));
+  app.add_flag("--json", json, "print the raw JSON data object");
+  auto* status = app.add_subcommand("status", "daemon, config, children and counts");
+  status->add_flag("--json", json, "print the raw JSON data object");
+  auto* reload = app.add_subcommand("reload", "re-read the config file (like SIGHUP)");
+  reload->add_flag("--json", json, "print the raw JSON data object");
+  auto* check = app.add_subcommand("check-config", "let the daemon validate a config file");
+  check->add_option("FILE", file, "config file")->required();
+  check->add_flag("--json", json, "print the raw JSON data object");
+  auto* version = app.add_subcommand("version", "client and daemon versions");
+  version->add_flag("--json", json, "print the raw JSON data object");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? kExitOk : kExitUsage;
+  }
+  lvsd::ctl::Json args = lvsd::ctl::Json::object();
+  std::string cmd;
+  if (status->parsed()) {
+    cmd = "status";
+  } else if (reload->parsed()) {
+    cmd = "reload";
+  } else if (check->parsed()) {
+    cmd = "check-config";
+    std::error_code ec;
+    const auto abs = std::filesystem::absolute(file, ec);
+    args["path"] = ec ? file : abs.string();
+  } else {
+    cmd = "version";
+  }
+  return run(socket, timeoutMs, cmd, args, json);
+}

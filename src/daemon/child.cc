@@ -1,0 +1,176 @@
+#include "daemon/child.h"
+
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <boost/asio/write.hpp>
+#include <csignal>
+
+#include "config/loader.h"
+#include "daemon/status.h"
+
+namespace lvsd::daemon {
+
+namespace asio = boost::asio;
+
+ChildChannel::ChildChannel(asio::io_context& io, int fd, Logger log, uint64_t generation)
+    : io_(io),
+      socket_(io, asio::local::stream_protocol(), fd),
+      reportTimer_(io),
+      log_(std::move(log)),
+      generation_(generation),
+      framer_(1 << 20) {}
+
+void ChildChannel::send(std::string line) {
+  out_ += line;
+  if (writing_) {
+    return;
+  }
+  writing_ = true;
+  auto buf = std::make_shared<std::string>(std::move(out_));
+  out_.clear();
+  asio::async_write(socket_, asio::buffer(*buf),
+                    [this, buf](const boost::system::error_code& ec, size_t) {
+                      writing_ = false;
+                      if (ec) {
+                        log_.error("supervisor link broken; exiting",
+                                   {{"event", "link_lost"}, {"error", ec.message()}});
+                        exitCode_ = 1;
+                        io_.stop();
+                        return;
+                      }
+                      if (!out_.empty()) {
+                        send("");
+                      }
+                    });
+}
+
+void ChildChannel::reportNow() {
+  ChildMessage m;
+  m.kind = ChildMessage::Kind::Report;
+  m.generation = generation_;
+  m.status = status_ ? status_() : ctl::Json::object();
+  send(encode(m));
+}
+
+void ChildChannel::scheduleReport() {
+  reportTimer_.expires_after(kReportInterval);
+  reportTimer_.async_wait([this](const boost::system::error_code& ec) {
+    if (ec) {
+      return;
+    }
+    reportNow();
+    scheduleReport();
+  });
+}
+
+void ChildChannel::read() {
+  socket_.async_read_some(
+      asio::buffer(buf_), [this](const boost::system::error_code& ec, size_t n) {
+        if (ec) {
+          // The supervisor closed its end or died: nothing to serve without it.
+          log_.notice("supervisor link closed; exiting", {{"event", "link_closed"}});
+          io_.stop();
+          return;
+        }
+        framer_.feed(std::string_view(buf_.data(), n));
+        while (auto line = framer_.next()) {
+          onLine(*line);
+        }
+        if (framer_.overflowed()) {
+          log_.error("oversized message from supervisor; exiting", {{"event", "link_overflow"}});
+          exitCode_ = 1;
+          io_.stop();
+          return;
+        }
+        read();
+      });
+}
+
+void ChildChannel::onLine(const std::string& line) {
+  auto msg = parseParentMessage(line);
+  if (!msg) {
+    log_.warning("bad message from supervisor: " + msg.error(), {{"event", "link_bad_message"}});
+    return;
+  }
+  if (msg->kind == ParentMessage::Kind::Stop) {
+    log_.info("stopping on supervisor request", {{"event", "child_stop"}});
+    io_.stop();
+    return;
+  }
+  ChildMessage result;
+  result.kind = ChildMessage::Kind::ReloadResult;
+  result.generation = msg->generation;
+  auto loaded = config::loadFile(msg->path);
+  if (!loaded.config) {
+    result.ok = false;
+    result.error = loaded.errors.empty() ? "invalid config" : loaded.errors.front().toString();
+  } else if (reload_) {
+    auto r = reload_(*loaded.config);
+    if (!r) {
+      result.ok = false;
+      result.error = r.error().message;
+    }
+  }
+  if (result.ok) {
+    generation_ = msg->generation;
+    log_.info("config generation " + std::to_string(generation_) + " applied",
+              {{"event", "child_reload"}, {"generation", std::to_string(generation_)}});
+  } else {
+    log_.error("reload failed: " + result.error, {{"event", "child_reload_failed"}});
+  }
+  send(encode(result));
+  reportNow();
+}
+
+int ChildChannel::run() {
+  reportNow();
+  scheduleReport();
+  read();
+  io_.run();
+  return exitCode_;
+}
+
+int runVrrpChild(const config::Config& config, ChildChannel& channel) {
+  auto instances = std::make_shared<size_t>(config.vrrp_instances.size());
+  channel.setStatusProvider([instances] { return ctl::Json{{"vrrp_instances", *instances}}; });
+  channel.setReloadHandler([instances](const config::Config& c) -> Result<void> {
+    *instances = c.vrrp_instances.size();
+    return {};
+  });
+  return channel.run();
+}
+
+int runCheckerChild(const config::Config& config, ChildChannel& channel) {
+  auto servers = std::make_shared<size_t>(config.virtual_servers.size());
+  channel.setStatusProvider([servers] { return ctl::Json{{"virtual_servers", *servers}}; });
+  channel.setReloadHandler([servers](const config::Config& c) -> Result<void> {
+    *servers = c.virtual_servers.size();
+    return {};
+  });
+  return channel.run();
+}
+
+void resetChildSignals() {
+  std::signal(SIGTERM, SIG_DFL);
+  std::signal(SIGCHLD, SIG_DFL);
+  std::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the supervisor coordinates.
+  std::signal(SIGHUP, SIG_IGN);
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+int childProcessMain(const std::string& name, const ChildEntry& entry, const config::Config& config,
+                     int fd, Logger log, uint64_t generation, int parentPid) {
+  // Die with the supervisor; close the race where it died before prctl().
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parentPid) {
+    return 1;
+  }
+  ::prctl(PR_SET_NAME, ("lvsd-" + name).c_str());
+  asio::io_context io;
+  ChildChannel channel(io, fd, std::move(log), generation);
+  channel.logger().info("child started", {{"event", "child_start"}, {"child", name}});
+  return entry(config, channel);
+}
+
+}  // namespace lvsd::daemon

@@ -1,0 +1,82 @@
+#pragma once
+// Child processes. The supervisor forks one process per engine ("vrrp", "checker"); each runs its
+// own single-threaded io_context and talks to the supervisor over a socketpair with one JSON
+// object per line (daemon/status.h): reports up, reload/stop down.
+//
+// An engine plugs in through its entry function: it builds its objects on channel.io(), registers
+// a status provider and a reload handler, and returns channel.run().
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <string>
+
+#include "common/log.h"
+#include "common/result.h"
+#include "config/model.h"
+#include "ctl/protocol.h"
+
+namespace lvsd::daemon {
+
+/// The child's end of the supervisor link.
+class ChildChannel {
+public:
+  static constexpr Duration kReportInterval = std::chrono::seconds(1);
+
+  ChildChannel(boost::asio::io_context& io, int fd, Logger log, uint64_t generation);
+
+  boost::asio::io_context& io() { return io_; }
+  Logger& logger() { return log_; }
+  [[nodiscard]] uint64_t generation() const { return generation_; }
+
+  /// The engine's status object, sent with every report (extensible: engines add what they like).
+  void setStatusProvider(std::function<ctl::Json()> provider) { status_ = std::move(provider); }
+  /// Applies a new, already validated config. An error is reported to the supervisor and logged;
+  /// the engine keeps its old state.
+  void setReloadHandler(std::function<Result<void>(const config::Config&)> handler) {
+    reload_ = std::move(handler);
+  }
+  /// Sends a report now (e.g. after a state change) in addition to the periodic ones.
+  void reportNow();
+  /// Runs the loop until the supervisor says stop or goes away. @return the exit code.
+  int run();
+
+private:
+  void read();
+  void onLine(const std::string& line);
+  void send(std::string line);
+  void scheduleReport();
+
+  boost::asio::io_context& io_;
+  boost::asio::local::stream_protocol::socket socket_;
+  boost::asio::steady_timer reportTimer_;
+  Logger log_;
+  uint64_t generation_;
+  std::function<ctl::Json()> status_;
+  std::function<Result<void>(const config::Config&)> reload_;
+  ctl::LineFramer framer_;
+  std::array<char, 4096> buf_{};
+  std::string out_;
+  bool writing_ = false;
+  int exitCode_ = 0;
+};
+
+/// Entry function of a child process.
+using ChildEntry = std::function<int(const config::Config&, ChildChannel&)>;
+
+/// VRRP engine child (placeholder until the VRRP engine lands: reports its instance count).
+int runVrrpChild(const config::Config& config, ChildChannel& channel);
+/// Checker + IPVS engine child (placeholder until those engines land).
+int runCheckerChild(const config::Config& config, ChildChannel& channel);
+
+/// In a freshly forked child, before unblocking signals: the supervisor's (Asio) handlers must
+/// not run here. SIGTERM kills, SIGINT/SIGHUP are ignored (the supervisor coordinates).
+void resetChildSignals();
+
+/// Runs in a freshly forked child: dies with the parent, resets signal handling, builds an
+/// io_context and the channel on @p fd, calls @p entry. @return the process exit code.
+int childProcessMain(const std::string& name, const ChildEntry& entry, const config::Config& config,
+                     int fd, Logger log, uint64_t generation, int parentPid);
+
+}  // namespace lvsd::daemon

@@ -1,0 +1,112 @@
+#pragma once
+// The supervisor (parent process): owns signals, sd_notify, the control socket and the children.
+// It forks the "vrrp" and "checker" children after the config is loaded, restarts a dead child
+// with backoff (logging why it died), orchestrates reloads, and serves `status` from what the
+// children report.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/model.h"
+#include "ctl/protocol.h"
+#include "daemon/backoff.h"
+#include "daemon/child.h"
+#include "daemon/control_server.h"
+#include "daemon/notify.h"
+#include "daemon/pidfile.h"
+#include "daemon/status.h"
+
+namespace lvsd::daemon {
+
+struct SupervisorOptions {
+  std::string configPath;
+  std::string controlSocket;  ///< resolved: CLI override or config
+  uint32_t controlSocketMode = 0660;
+  /// A child that has not reported for this long counts as hung (stops watchdog pings).
+  Duration childStaleAfter = std::chrono::seconds(5);
+  Duration stopTimeout = std::chrono::seconds(5);
+  RestartBackoff::Policy backoff{};
+};
+
+class Supervisor {
+public:
+  Supervisor(boost::asio::io_context& io, SupervisorOptions options, config::Config config,
+             Logger log, PidFile& pidFile);
+  ~Supervisor();
+
+  /// Adds a child to start; call before start().
+  void addChild(std::string name, ChildEntry entry);
+  /// Listens on the control socket, starts the children, tells systemd READY=1.
+  Result<void> start();
+  /// Runs the loop until stopped. @return the process exit code.
+  int run();
+
+  /// Re-reads the config file; keeps the old config when it is invalid. @return reload data.
+  ctl::Json reload(std::string_view trigger);
+
+private:
+  struct Child {
+    std::string name;
+    ChildEntry entry;
+    int pid = 0;
+    std::string state = "stopped";
+    uint32_t restarts = 0;
+    std::string lastExit;
+    uint64_t generation = 0;
+    ctl::Json report = ctl::Json::object();
+    MonoTime startedAt{};
+    MonoTime lastReportAt{};
+    RestartBackoff backoff;
+    std::unique_ptr<boost::asio::local::stream_protocol::socket> link;
+    std::unique_ptr<ctl::LineFramer> framer;
+    std::shared_ptr<std::array<char, 4096>> buf;
+    std::unique_ptr<boost::asio::steady_timer> restartTimer;
+  };
+
+  void registerCommands();
+  void waitSignals();
+  void onSignal(int sig);
+  void reapChildren();
+  void spawn(Child& c);
+  void readLink(Child& c);
+  void onChildLine(Child& c, const std::string& line);
+  void onChildExit(Child& c, int waitStatus);
+  void sendToChild(Child& c, const std::string& line);
+  void beginStop(std::string_view why);
+  void maybeFinishStop();
+  void scheduleWatchdog(Duration interval);
+  [[nodiscard]] bool childrenHealthy() const;
+  [[nodiscard]] DaemonInfo snapshot() const;
+  [[nodiscard]] std::vector<int> fdsToCloseInChild(const Child& except) const;
+  [[nodiscard]] std::string statusLine() const;
+
+  boost::asio::io_context& io_;
+  SupervisorOptions opts_;
+  config::Config config_;
+  uint64_t generation_ = 1;
+  Logger log_;
+  PidFile& pidFile_;
+  Notifier notifier_;
+  ctl::CommandRegistry registry_;
+  ControlServer control_;
+  boost::asio::signal_set signals_;
+  boost::asio::steady_timer stopTimer_;
+  boost::asio::steady_timer watchdogTimer_;
+  std::vector<std::unique_ptr<Child>> children_;
+  std::optional<ReloadInfo> lastReload_;
+  MonoTime startedMono_;
+  std::string startedAt_;
+  bool stopping_ = false;
+  int exitCode_ = 0;
+};
+
+/// Current UTC time as "2026-01-02T03:04:05Z".
+std::string isoNow();
+
+}  // namespace lvsd::daemon
