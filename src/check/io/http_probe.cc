@@ -1,0 +1,245 @@
+// HTTP and HTTPS probe with Boost.Beast (+ OpenSSL): one request, Connection: close, bounded
+// header and body, judged by the pure evaluateHttp().
+
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
+
+#include "check/io/body_tools.h"
+#include "check/io/probe_base.h"
+#include "check/io/probers.h"
+
+namespace lvsd::check {
+
+namespace {
+
+namespace http = boost::beast::http;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+
+constexpr uint32_t kHeaderLimit = 16 * 1024;
+
+struct HttpShared {
+  HttpSpec spec;
+  tcp::endpoint ep;
+  std::string verifyName;  ///< name or address the certificate must carry
+  std::string sni;         ///< empty when the target is an address
+  std::unique_ptr<ssl::context> tls;
+  std::unique_ptr<Pcre2Matcher> regex;
+  OpenSslDigester digester;
+  http::request<http::empty_body> request;
+};
+
+/// The socket for plain HTTP, or the TLS stream for HTTPS.
+template <class Stream>
+tcp::socket& lowest(Stream& s) {
+  if constexpr (std::is_same_v<Stream, tcp::socket>) {
+    return s;
+  } else {
+    return s.next_layer();
+  }
+}
+
+template <class Stream>
+class HttpRun : public ProbeRunBase {
+public:
+  HttpRun(asio::io_context& io, Duration timeout, std::shared_ptr<const HttpShared> sh,
+          Stream stream)
+      : ProbeRunBase(io, timeout),
+        shared_(std::move(sh)),
+        sh_(*shared_),
+        stream_(std::move(stream)),
+        buf_(kHeaderLimit * 2) {
+    parser_.header_limit(kHeaderLimit);
+    parser_.body_limit(sh_.spec.expect.maxBody);
+  }
+
+private:
+  using Self = HttpRun<Stream>;
+  void begin() override {
+    lowest(stream_).async_connect(
+        sh_.ep, [self = this->template selfAs<Self>()](const boost::system::error_code& ec) {
+          self->onConnect(ec);
+        });
+  }
+  void closeAll() override {
+    boost::system::error_code ignored;
+    lowest(stream_).close(ignored);
+  }
+
+  void onConnect(const boost::system::error_code& ec) {
+    if (finished()) {
+      return;
+    }
+    if (ec) {
+      return finish(Outcome::down("connect: " + errText(ec)));
+    }
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      sendRequest();
+    } else {
+      SSL* ssl = stream_.native_handle();
+      if (!sh_.sni.empty()) {
+        SSL_ctrl(ssl, SSL_CTRL_SET_TLSEXT_HOSTNAME, TLSEXT_NAMETYPE_host_name,
+                 const_cast<char*>(sh_.sni.c_str()));
+      }
+      if (sh_.spec.verify) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        if (IpAddress::parse(sh_.verifyName)) {
+          X509_VERIFY_PARAM_set1_ip_asc(param, sh_.verifyName.c_str());
+        } else {
+          X509_VERIFY_PARAM_set1_host(param, sh_.verifyName.c_str(), 0);
+        }
+      }
+      stream_.async_handshake(ssl::stream_base::client, [self = this->template selfAs<Self>()](
+                                                            const boost::system::error_code& hec) {
+        if (self->finished()) {
+          return;
+        }
+        if (hec) {
+          return self->finish(Outcome::down("tls: " + errText(hec)));
+        }
+        self->sendRequest();
+      });
+    }
+  }
+
+  void sendRequest() {
+    http::async_write(
+        stream_, sh_.request,
+        [self = this->template selfAs<Self>()](const boost::system::error_code& ec, size_t) {
+          if (self->finished()) {
+            return;
+          }
+          if (ec) {
+            return self->finish(Outcome::down("write: " + errText(ec)));
+          }
+          self->readResponse();
+        });
+  }
+
+  void readResponse() {
+    http::async_read(stream_, buf_, parser_,
+                     [self = this->template selfAs<Self>()](const boost::system::error_code& ec,
+                                                            size_t) { self->onResponse(ec); });
+  }
+
+  void onResponse(const boost::system::error_code& ec) {
+    if (finished()) {
+      return;
+    }
+    HttpResponseView view;
+    if (ec == http::error::body_limit && parser_.is_header_done()) {
+      view.status = parser_.get().result_int();
+      view.bodyTruncated = true;
+    } else if (ec && !(ec == ssl::error::stream_truncated && parser_.is_done())) {
+      return finish(Outcome::down("http: " + errText(ec)));
+    } else {
+      view.status = parser_.get().result_int();
+      view.body = parser_.get().body();
+    }
+    finish(evaluateHttp(sh_.spec.expect, view, sh_.digester, sh_.regex.get()));
+  }
+
+  std::shared_ptr<const HttpShared> shared_;  // keeps the request alive for pending writes
+  const HttpShared& sh_;
+  Stream stream_;
+  boost::beast::flat_buffer buf_;
+  http::response_parser<http::string_body> parser_;
+};
+
+class HttpProber : public Prober {
+public:
+  HttpProber(asio::io_context& io, Duration timeout, std::shared_ptr<const HttpShared> sh)
+      : io_(io), timeout_(timeout), sh_(std::move(sh)) {}
+  std::shared_ptr<ProbeRun> run(ProbeDone done) override {
+    if (sh_->tls) {
+      using S = ssl::stream<tcp::socket>;
+      return startRun(std::make_shared<HttpRun<S>>(io_, timeout_, sh_, S(io_, *sh_->tls)),
+                      std::move(done));
+    }
+    return startRun(std::make_shared<HttpRun<tcp::socket>>(io_, timeout_, sh_, tcp::socket(io_)),
+                    std::move(done));
+  }
+
+private:
+  asio::io_context& io_;
+  Duration timeout_;
+  std::shared_ptr<const HttpShared> sh_;
+};
+
+Result<std::unique_ptr<ssl::context>> makeTlsContext(const HttpSpec& s) {
+  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
+  boost::system::error_code ec;
+  ctx->set_options(
+      ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3, ec);
+  if (s.verify) {
+    ctx->set_verify_mode(ssl::verify_peer, ec);
+    if (!s.caFile.empty()) {
+      ctx->load_verify_file(s.caFile, ec);
+    } else {
+      ctx->set_default_verify_paths(ec);
+    }
+    if (ec) {
+      return fail("https probe: CA file " + s.caFile + ": " + ec.message());
+    }
+  } else {
+    ctx->set_verify_mode(ssl::verify_none, ec);
+  }
+  if (!s.certFile.empty()) {
+    ctx->use_certificate_chain_file(s.certFile, ec);
+    if (!ec) {
+      ctx->use_private_key_file(s.keyFile.empty() ? s.certFile : s.keyFile, ssl::context::pem, ec);
+    }
+    if (ec) {
+      return fail("https probe: client certificate: " + ec.message());
+    }
+  }
+  return ctx;
+}
+
+}  // namespace
+
+ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration timeout) {
+  auto sh = std::make_shared<HttpShared>();
+  sh->spec = s;
+  sh->ep = tcp::endpoint(toAsio(s.address), s.port);
+  const std::string host = s.host.empty() ? s.address.toString() : s.host;
+  sh->verifyName = !s.sni.empty() ? s.sni : host;
+  if (!IpAddress::parse(sh->verifyName)) {
+    sh->sni = sh->verifyName;
+  }
+  if (s.tls) {
+    auto ctx = makeTlsContext(s);
+    if (!ctx) {
+      return Unexpected(ctx.error());
+    }
+    sh->tls = std::move(ctx.value());
+  }
+  if (!s.regex.empty()) {
+    auto re = Pcre2Matcher::compile(s.regex);
+    if (!re) {
+      return Unexpected(re.error());
+    }
+    sh->regex = std::move(re.value());
+    sh->spec.expect.wantRegex = true;
+  }
+  auto& req = sh->request;
+  req.version(11);
+  req.method_string(s.method);
+  req.target(s.path.empty() ? "/" : s.path);
+  req.set(http::field::host, s.port == (s.tls ? 443 : 80) || s.host.find(':') != std::string::npos
+                                 ? host
+                                 : host + ":" + std::to_string(s.port));
+  req.set(http::field::user_agent, "lvsd-check");
+  req.set(http::field::connection, "close");
+  for (const auto& [k, v] : s.headers) {
+    req.set(k, v);
+  }
+  return std::unique_ptr<Prober>(std::make_unique<HttpProber>(io, timeout, std::move(sh)));
+}
+
+}  // namespace lvsd::check
