@@ -165,7 +165,8 @@ Expected<Advert, RejectReason> decode(std::span<const uint8_t> ipPayload, const 
   }
   // RFC 3768 §7.1: authentication type and data (v2 only).
   if (version == 2) {
-    if (a.authType != options.v2AuthType) {
+    // IPsec AH (type 2) is not implemented: never accept it, even if configured.
+    if (a.authType != options.v2AuthType || a.authType == V2AuthType::IpAh) {
       return Unexpected(RejectReason::AuthType);
     }
     if (a.authType == V2AuthType::SimplePassword && a.authData != options.v2Password) {

@@ -89,6 +89,10 @@ TEST(Codec, V2PasswordRoundTrip) {
   EXPECT_EQ(rejectOf(decode(bytes, RxMeta{src, dst, 255}, o)), RejectReason::AuthPass);
   o.v2AuthType = V2AuthType::None;
   EXPECT_EQ(rejectOf(decode(bytes, RxMeta{src, dst, 255}, o)), RejectReason::AuthType);
+  a.authType = V2AuthType::IpAh;
+  o.v2AuthType = V2AuthType::IpAh;
+  EXPECT_EQ(rejectOf(decode(encode(a, src, dst), RxMeta{src, dst, 255}, o)),
+            RejectReason::AuthType);  // unsupported, so never accepted
   o.v2AuthType = V2AuthType::SimplePassword;
   o.v2Password = a.authData;
   o.v2AdverIntSec = 1;
