@@ -89,7 +89,7 @@ struct VrrpScript {
   std::string path;               ///< absolute path of the executable
   std::vector<std::string> args;  ///< arguments (no shell)
   Duration interval{1000};        ///< run every interval (default 1 s)
-  Duration timeout{0};            ///< 0 = same as interval
+  Duration timeout{0};            ///< default: same as interval
   int weight = 0;                 ///< -254..254; 0 = failure puts the instance into FAULT
   uint32_t rise = 1;              ///< successes before "up"
   uint32_t fall = 1;              ///< failures before "down"
@@ -322,8 +322,8 @@ struct Check {
   Duration timeout{5000};           ///< per probe
   uint32_t rise = 2;                ///< successes to go up
   uint32_t fall = 3;                ///< failures to go down
-  Duration fast_interval{0};        ///< interval while rise/fall is in progress (0 = interval)
-  Duration down_interval{0};        ///< interval while down (0 = interval)
+  Duration fast_interval{0};        ///< interval while rise/fall is in progress (default: interval)
+  Duration down_interval{0};        ///< interval while down (default: interval)
   uint32_t retries = 0;             ///< immediate retries before counting a failure
   Duration retry_delay{1000};       ///< gap between those retries
   std::optional<IpAddress> connect_address;  ///< probe this address instead of the server's

@@ -30,6 +30,10 @@ public:
   /// Location of @p path, or of its closest recorded parent.
   [[nodiscard]] SourceLocation locate(std::string_view path) const;
   [[nodiscard]] size_t errorCount() const { return diags_.size(); }
+  /// True when exactly @p path was recorded (the setting is written in the file).
+  [[nodiscard]] bool written(std::string_view path) const {
+    return locs_.find(path) != locs_.end();
+  }
 
 private:
   Diagnostics& diags_;

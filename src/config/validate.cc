@@ -19,8 +19,8 @@ void uniqueNames(Context& ctx, const std::vector<T>& items, const std::string& l
   std::map<std::string, size_t> seen;
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string& name = items[i].name;
-    if (name.empty()) {
-      continue;
+    if (name.empty() || !ctx.written(indexPath(list, i) + ".name")) {
+      continue;  // generated names (virtual servers) clash only when the services do
     }
     auto [it, fresh] = seen.emplace(name, i);
     if (!fresh) {

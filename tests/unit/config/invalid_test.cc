@@ -143,12 +143,16 @@ const BadCase kCases[] = {
      2, "vrrp_instances[1].virtual_ipaddresses[0]", "also belongs to instance \"VI_1\""},
     {"duplicate_service",
      "virtual_servers = ( { address = \"10.0.0.1\"; port = 80; },\n"
-     "  { address = \"10.0.0.1\"; port = 80; name = \"again\"; } );\n",
+     "  { address = \"10.0.0.1\"; port = 80; } );\n",
      2, "virtual_servers[1].address", "duplicate virtual service"},
     {"duplicate_real_server",
      "virtual_servers = ( { address = \"10.0.0.1\"; port = 80; real_servers = (\n"
      "  " RS1 ",\n  { address = \"10.0.1.1\"; port = 80; } ); } );\n",
      3, "virtual_servers[0].real_servers[1].address", "duplicate real server 10.0.1.1:80"},
+    {"duplicate_virtual_server_name",
+     "virtual_servers = ( { name = \"web\"; address = \"10.0.0.1\"; port = 80; },\n"
+     "  { name = \"web\"; address = \"10.0.0.1\"; port = 443; } );\n",
+     2, "virtual_servers[1].name", "duplicate virtual server name \"web\""},
     {"duplicate_vrrp_script_name",
      "vrrp_scripts = ( { name = \"s\"; path = \"/bin/true\"; },\n { name = \"s\"; path = "
      "\"/bin/false\"; } );\n",
@@ -339,6 +343,17 @@ TEST(InvalidConfigAll, CollectsEveryErrorNotJustTheFirst) {
   EXPECT_EQ(r.errors[2].setting, "vrrp_instances[0].bogus");
   EXPECT_EQ(r.errors[3].toString(),
             "multi.conf:4: virtual_servers[0].scheduler: unknown scheduler \"no\"");
+}
+
+TEST(InvalidConfigAll, DuplicateServiceIsOneErrorNotAlsoADuplicateName) {
+  LoadResult r = loadString(
+      "virtual_servers = ( { address = \"10.0.0.1\"; port = 80; },\n"
+      " { address = \"10.0.0.1\"; port = 80; } );\n",
+      "dup.conf");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].toString(),
+            "dup.conf:2: virtual_servers[1].address: duplicate virtual service 10.0.0.1:80/tcp "
+            "(also virtual_servers[0])");
 }
 
 TEST(InvalidConfigAll, EmptyTextIsValidAndAllDefaults) {
