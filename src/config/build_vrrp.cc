@@ -86,6 +86,10 @@ void readTrackRefs(GroupReader& g, std::string_view key, std::vector<TrackRef>& 
       g.ctx().error(e, path, "empty name");
       continue;
     }
+    if (key == "track_interfaces" && !isInterfaceName(ref.name)) {
+      g.ctx().error(e, path, "invalid interface name \"" + ref.name + "\"");
+      continue;
+    }
     auto same = [&](const TrackRef& o) { return o.name == ref.name; };
     if (std::any_of(out.begin(), out.end(), same)) {
       g.ctx().error(e, path, "\"" + ref.name + "\" is tracked twice");

@@ -292,6 +292,11 @@ const BadCase kCases[] = {
     {"port_zero_needs_persistence",
      "virtual_servers = ( { address = \"10.0.0.1\";\n port = 0; } );\n", 2,
      "virtual_servers[0].port", "needs persistence_timeout"},
+    {"bad_track_interface_name",
+     "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+     " virtual_ipaddresses = (\"10.0.0.1\");\n track_interfaces = ( \"eth0\", \"bad name\" ); } "
+     ");\n",
+     3, "vrrp_instances[0].track_interfaces[1]", "invalid interface name \"bad name\""},
     {"bad_log_target", "global = {\n log_target = \"file\"; };\n", 2, "global.log_target",
      "invalid value \"file\" (expected one of: journal, syslog, stderr)"},
     {"fwmark_check_needs_port",
