@@ -105,10 +105,7 @@ LoadResult parseError(const libconfig::Config& cfg, const libconfig::ParseExcept
                       const std::string& name) {
   LoadResult r;
   const char* dir = cfg.getIncludeDir();
-  std::string what = e.getError() != nullptr ? e.getError() : "";
-  if (what.rfind("syntax error", 0) != 0) {
-    what = "syntax error: " + what;
-  }
+  std::string what = e.getError() != nullptr ? e.getError() : "syntax error";
   r.errors.push_back(
       {fileName(e.getFile(), name, dir != nullptr ? dir : ""), e.getLine(), "", what});
   return r;

@@ -27,6 +27,8 @@ const BadCase kCases[] = {
     {"syntax_error", "global = {\n  router_id = ;\n};\n", 2, "", "syntax error"},
     {"syntax_unterminated_string_at_eof", "global = {\n  router_id = \"abc;\n};\n", 4, "",
      "syntax error"},
+    {"duplicate_setting_in_group", "global = { router_id = \"a\";\n router_id = \"b\"; };\n", 2, "",
+     "duplicate setting name"},
     // unknown settings at every level
     {"unknown_top_level", "globl = { };\n", 1, "globl",
      "unknown setting (did you mean \"global\"?)"},
