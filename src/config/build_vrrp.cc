@@ -117,6 +117,7 @@ void readAuth(GroupReader& a, VrrpInstance& vi) {
   const bool hmac = au.type == AuthType::Hmac;
   if (a.has("password") && !pass) {
     a.error("password", "only valid with type = \"pass\"");
+    a.take("password");
   } else if (pass && a.str("password", au.password, Need::Required) &&
              (au.password.empty() || au.password.size() > 8)) {
     a.error("password", "must be 1..8 characters (RFC 2338 simple text password)");

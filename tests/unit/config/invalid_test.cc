@@ -15,6 +15,7 @@ struct BadCase {
   int line;
   const char* setting;
   const char* message;
+  size_t count = 1;  ///< diagnostics expected in total (no cascades)
 };
 
 // A minimal valid instance and service, reused where the error is elsewhere.
@@ -178,7 +179,7 @@ const BadCase kCases[] = {
      "virtual_ipaddresses = (\"10.0.0.2\"); } );\n"
      "vrrp_sync_groups = ( { name = \"G1\"; members = (\"VI_1\", \"VI_2\"); },\n"
      " { name = \"G2\"; members = (\"VI_2\", \"VI_1\"); } );\n",
-     3, "vrrp_sync_groups[1].members[0]", "already in sync group \"G1\""},
+     3, "vrrp_sync_groups[1].members[0]", "already in sync group \"G1\"", 2},
     {"dangling_check_script",
      "virtual_servers = ( { address = \"10.0.0.1\"; port = 80; real_servers = (\n"
      "  { address = \"10.0.1.1\"; checks = ( { type = \"script\"; script = \"db\"; } ); } ); } "
@@ -325,6 +326,7 @@ TEST_P(InvalidConfig, ReportsLineSettingAndMessage) {
     found = found || (d.file == "test.conf" && d.line == c.line && d.setting == c.setting &&
                       d.message.find(c.message) != std::string::npos);
   }
+  EXPECT_EQ(r.errors.size(), c.count) << all;
   EXPECT_TRUE(found) << "wanted test.conf:" << c.line << ": " << c.setting << ": ..." << c.message
                      << "...\ngot:\n"
                      << all;
@@ -361,6 +363,19 @@ TEST(InvalidConfigAll, DuplicateServiceIsOneErrorNotAlsoADuplicateName) {
   EXPECT_EQ(r.errors[0].toString(),
             "dup.conf:2: virtual_servers[1].address: duplicate virtual service 10.0.0.1:80/tcp "
             "(also virtual_servers[0])");
+}
+
+TEST(InvalidConfigAll, MisplacedSettingIsReportedOnce) {
+  LoadResult r = loadString(
+      "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+      " virtual_ipaddresses = (\"10.0.0.1\");\n"
+      " authentication = { type = \"hmac\"; keys = ( { id = 1; secret = \"k\"; } );\n"
+      " password = \"x\"; }; } );\n",
+      "once.conf");
+  ASSERT_EQ(r.errors.size(), 1U);
+  EXPECT_EQ(r.errors[0].toString(),
+            "once.conf:4: vrrp_instances[0].authentication.password: only valid with type = "
+            "\"pass\"");
 }
 
 TEST(InvalidConfigAll, EmptyTextIsValidAndAllDefaults) {
