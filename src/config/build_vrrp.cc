@@ -136,9 +136,22 @@ void readAuth(GroupReader& a, VrrpInstance& vi) {
       [&](GroupReader& k, size_t) {
         HmacKey key;
         k.integer("id", key.id, 1, 255, Need::Required);
-        if (k.str("secret", key.secret, Need::Required) &&
-            (key.secret.empty() || key.secret.size() > 64)) {
-          k.error("secret", "must be 1..64 bytes");
+        if (k.has("secret") == k.has("secret_hex")) {
+          k.error("secret", "give exactly one of secret or secret_hex");
+        }
+        std::string hex;
+        if (k.str("secret_hex", hex)) {
+          auto bytes = parseHex(hex);
+          if (!bytes) {
+            k.error("secret_hex", "invalid hex string");
+          } else {
+            key.secret.assign(bytes->begin(), bytes->end());
+          }
+        }
+        k.str("secret", key.secret);
+        if (!key.secret.empty() && (key.secret.size() < 32 || key.secret.size() > 64)) {
+          k.error(k.has("secret") ? "secret" : "secret_hex",
+                  "HMAC secrets are 32..64 bytes (got " + std::to_string(key.secret.size()) + ")");
         }
         auto same = [&](const HmacKey& o) { return o.id == key.id; };
         if (key.id != 0 && std::any_of(au.keys.begin(), au.keys.end(), same)) {
@@ -164,7 +177,10 @@ void readAuth(GroupReader& a, VrrpInstance& vi) {
   }
   a.choice("anti_replay", au.anti_replay,
            {{"time", AntiReplay::Time}, {"monotonic", AntiReplay::Monotonic}});
-  a.duration("freshness", au.freshness, Duration{1000}, Duration{3600000});
+  if (a.duration("freshness", au.freshness, Duration{1000}, Duration{300000}) &&
+      au.freshness.count() % 1000 != 0) {
+    a.error("freshness", "must be whole seconds");
+  }
   a.choice("mode", au.mode,
            {{"receive_only", HmacMode::ReceiveOnly},
             {"permissive", HmacMode::Permissive},

@@ -136,7 +136,7 @@ enum class HmacMode { ReceiveOnly, Permissive, Enforce };
 
 struct HmacKey {
   uint32_t id = 0;     ///< key id 1..255, carried in the packet
-  std::string secret;  ///< shared secret (1..64 bytes)
+  std::string secret;  ///< shared secret, 32..64 raw bytes (secret or secret_hex)
 };
 
 /// Advertisement authentication.
@@ -146,8 +146,8 @@ struct Authentication {
   std::vector<HmacKey> keys;                  ///< hmac: key ring
   uint32_t active_key = 0;                    ///< hmac: key id used for sending
   AntiReplay anti_replay = AntiReplay::Time;  ///< hmac: replay protection source
-  Duration freshness{10000};                  ///< hmac: accepted timestamp skew (default 10 s)
-  HmacMode mode = HmacMode::Enforce;          ///< hmac: rollout mode
+  Duration freshness{5000};  ///< hmac: accepted timestamp skew, whole seconds 1..300 (default 5)
+  HmacMode mode = HmacMode::Enforce;  ///< hmac: rollout mode
 };
 
 /// A virtual IP (address with prefix length) on an interface.

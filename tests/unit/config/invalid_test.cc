@@ -125,8 +125,14 @@ const BadCase kCases[] = {
     {"hmac_active_key_unknown",
      "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
      " virtual_ipaddresses = (\"10.0.0.1\"); authentication = { type = \"hmac\";\n"
-     " keys = ( { id = 1; secret = \"abc\"; } ); active_key = 2; }; } );\n",
+     " keys = ( { id = 1; secret = \"0123456789abcdef0123456789abcdef\"; } ); active_key = 2; }; } "
+     ");\n",
      3, "vrrp_instances[0].authentication.active_key", "no key with id 2"},
+    {"hmac_secret_too_short",
+     "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+     " virtual_ipaddresses = (\"10.0.0.1\"); authentication = { type = \"hmac\";\n"
+     " keys = ( { id = 1;\n secret = \"short\"; } ); }; } );\n",
+     4, "vrrp_instances[0].authentication.keys[0].secret", "32..64 bytes (got 5)"},
     // duplicates
     {"duplicate_instance_name",
      "vrrp_instances = ( " VI1 ",\n { name = \"VI_1\"; interface = \"eth1\"; vrid = 2; "
@@ -369,7 +375,8 @@ TEST(InvalidConfigAll, MisplacedSettingIsReportedOnce) {
   LoadResult r = loadString(
       "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
       " virtual_ipaddresses = (\"10.0.0.1\");\n"
-      " authentication = { type = \"hmac\"; keys = ( { id = 1; secret = \"k\"; } );\n"
+      " authentication = { type = \"hmac\"; keys = ( { id = 1; secret = "
+      "\"0123456789abcdef0123456789abcdef\"; } );\n"
       " password = \"x\"; }; } );\n",
       "once.conf");
   ASSERT_EQ(r.errors.size(), 1U);

@@ -160,7 +160,9 @@ TEST(ValidConfig, FullExampleSpotChecks) {
   EXPECT_EQ(web.auth.active_key, 2U);
   EXPECT_EQ(web.auth.anti_replay, AntiReplay::Monotonic);
   EXPECT_EQ(web.auth.mode, HmacMode::Permissive);
-  EXPECT_EQ(web.auth.freshness, milliseconds(5000));
+  EXPECT_EQ(web.auth.freshness, milliseconds(3000));
+  EXPECT_EQ(web.auth.keys[1].secret.size(), 32U);  // from secret_hex
+  EXPECT_EQ(static_cast<uint8_t>(web.auth.keys[1].secret[0]), 0x8d);
   ASSERT_EQ(web.track_interfaces.size(), 2U);
   EXPECT_FALSE(web.track_interfaces[0].weight.has_value());
   EXPECT_EQ(web.track_interfaces[1].weight, -10);
