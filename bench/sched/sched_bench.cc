@@ -84,11 +84,21 @@ public:
       w_[i] = d[i].weight;
     }
     table_.resize(LVSD_SWRR_MAX_LEN);
+    std::vector<u32> scratch(LVSD_SWRR_SCRATCH(d.size()));
     u32 start = 0;
+    const auto t0 = std::chrono::steady_clock::now();
     len_ = lvsd_swrr_build(w_.data(), cw_.data(), static_cast<u32>(d.size()), table_.data(),
-                           nullptr, 0, &start);
+                           scratch.data(), nullptr, 0, &start);
+    buildMs_ =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
-  bool live() const { return len_ == 0; }
+  const char* mode() const {
+    if (len_ == 0) {
+      return "live";
+    }
+    return lvsd_swrr_exact(static_cast<u32>(d_.size()), len_, false) ? "table" : "table(edf)";
+  }
+  double buildMs() const { return buildMs_; }
   __attribute__((noinline)) Dest* pick() {
     if (len_) {
       for (u32 t = 0; t < len_; ++t) {
@@ -113,6 +123,7 @@ private:
   std::vector<u16> table_;
   u32 len_ = 0;
   u32 pos_ = 0;
+  double buildMs_ = 0;
 };
 
 u32 opWeight(const void* ctx, u32 i) {
@@ -159,23 +170,32 @@ std::vector<int> shTable(const std::vector<u32>& weights) {
 }
 u32 shBucket(u32 c) { return ((0x0a000000U + c) * 0x61C88647U) >> 24; }
 
+// Best of kReps runs: the machine is shared, the minimum is the least disturbed.
+constexpr int kReps = 7;
+
 template <typename F>
 double nsPer(u64 decisions, F&& f) {
-  const auto t0 = std::chrono::steady_clock::now();
-  u64 sink = 0;
-  for (u64 k = 0; k < decisions; ++k) {
-    sink += reinterpret_cast<std::uintptr_t>(f(k));
+  double best = 0;
+  for (int rep = 0; rep < kReps; ++rep) {
+    const auto t0 = std::chrono::steady_clock::now();
+    u64 sink = 0;
+    for (u64 k = 0; k < decisions; ++k) {
+      sink += reinterpret_cast<std::uintptr_t>(f(k));
+    }
+    const auto t1 = std::chrono::steady_clock::now();
+    if (sink == 1) {
+      std::puts("");
+    }
+    const double ns =
+        std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(decisions);
+    best = rep == 0 ? ns : std::min(best, ns);
   }
-  const auto t1 = std::chrono::steady_clock::now();
-  if (sink == 1) {
-    std::puts("");
-  }
-  return std::chrono::duration<double, std::nano>(t1 - t0).count() / static_cast<double>(decisions);
+  return best;
 }
 
 void costTable(u64 decisions) {
-  std::printf("%-6s %10s %10s %10s %10s %10s  (ns per decision; swrr mode)\n", "dests", "wrr",
-              "swrr", "mh", "chbl", "swrr/wrr");
+  std::printf("%-6s %10s %10s %10s %10s %10s %10s  (ns per decision; swrr mode)\n", "dests", "wrr",
+              "swrr", "mh", "chbl", "swrr/wrr", "chbl/wrr");
   for (std::size_t n : {10U, 100U, 1000U}) {
     std::mt19937 rng(static_cast<unsigned>(n));
     std::vector<Dest> d(n);
@@ -205,8 +225,8 @@ void costTable(u64 decisions) {
                          clientHash(static_cast<u32>(k)), 125, &cache, &kOps, &d, nullptr);
       return i < 0 ? nullptr : &d[static_cast<std::size_t>(i)];
     });
-    std::printf("%-6zu %10.1f %10.1f %10.1f %10.1f %10.2f  %s\n", n, tWrr, tSwrr, tMh, tChbl,
-                tSwrr / tWrr, swrr.live() ? "live" : "table");
+    std::printf("%-6zu %10.1f %10.1f %10.1f %10.1f %10.2f %10.2f  %s, build %.2f ms\n", n, tWrr,
+                tSwrr, tMh, tChbl, tSwrr / tWrr, tChbl / tWrr, swrr.mode(), swrr.buildMs());
   }
 }
 

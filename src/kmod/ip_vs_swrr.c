@@ -9,8 +9,10 @@
  * period of the sequence is computed into a table, continuing from the
  * nearest state to where the old table stood so that a change causes no
  * burst; a pick then reads the next slot under svc->sched_lock, skipping
- * overloaded destinations.  When the period is too long for a table the
- * scheduler runs the algorithm live, O(destinations) per pick.
+ * overloaded destinations.  With many destinations the table is filled by
+ * earliest deadline first (as smooth, O(log n) per slot to build; see
+ * lvsd_swrr.h).  When the period is too long for a table the scheduler runs
+ * the algorithm live, O(destinations) per pick.
  *
  * Use:  ipvsadm -A -t VIP:PORT -s swrr
  */
@@ -107,6 +109,7 @@ static struct swrr_state *swrr_build(struct ip_vs_service *svc,
 	struct ip_vs_dest *dest;
 	struct swrr_state *s;
 	s64 *phase = NULL;
+	u32 *scratch = NULL;
 	u32 n = 0, len, start = 0, unit = 0, i;
 
 	list_for_each_entry(dest, &svc->destinations, n_list)
@@ -140,10 +143,14 @@ static struct swrr_state *swrr_build(struct ip_vs_service *svc,
 	}
 	if (len && len <= LVSD_SWRR_MAX_LEN) {
 		s->table = kvmalloc_array(len, sizeof(*s->table), GFP_KERNEL);
-		if (!s->table)
+		scratch = kvmalloc_array(LVSD_SWRR_SCRATCH(n), sizeof(*scratch),
+					 GFP_KERNEL);
+		if (!s->table || !scratch)
 			goto nomem;
-		s->len = lvsd_swrr_build(s->w, s->cw, n, s->table,
+		s->len = lvsd_swrr_build(s->w, s->cw, n, s->table, scratch,
 					 unit ? phase : NULL, unit, &start);
+		kvfree(scratch);
+		scratch = NULL;
 		s->pos = start;
 	}
 	if (!s->len) {
@@ -158,6 +165,7 @@ static struct swrr_state *swrr_build(struct ip_vs_service *svc,
 	kvfree(phase);
 	return s;
 nomem:
+	kvfree(scratch);
 	kvfree(phase);
 	swrr_free(s);
 	return ERR_PTR(-ENOMEM);

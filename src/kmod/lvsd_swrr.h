@@ -8,8 +8,15 @@
  *
  * The sequence is periodic with period sum(w / gcd(w)), so it is computed
  * once per configuration change (process context) into a schedule table and
- * a pick is one table read.  When the period or the build cost is too large,
- * the caller keeps the live form: lvsd_swrr_step() on every pick, O(n).
+ * a pick is one table read.  Stepping costs O(n) per slot; when n * period
+ * is above the build budget (many destinations), the table is filled by
+ * earliest deadline first instead, O(log n) per slot: the k-th pick of a
+ * destination with reduced weight w (of total W) is released at (k - 1) W / w
+ * and due by k W / w.  That is as smooth (every prefix stays within one pick
+ * of each destination's share, each destination gets exactly w slots per
+ * period) but not always the same order as stepping.  When the period is
+ * longer than a table can hold, the caller keeps the live form:
+ * lvsd_swrr_step() on every pick, O(n).
  *
  * The includer provides u8/u16/u32/u64/s64 and bool (<linux/types.h> in the
  * kernel, a small shim in userspace).  Nothing here allocates or sleeps.
@@ -23,6 +30,8 @@
 #define LVSD_SWRR_MAX_BUILD_COST 4194304ULL /* 2^22 */
 /* Destination indexes are u16. */
 #define LVSD_SWRR_MAX_DESTS 65535U
+/* u32 scratch entries lvsd_swrr_build() needs for n destinations. */
+#define LVSD_SWRR_SCRATCH(n) (3 * (n))
 
 static inline u32 lvsd_swrr_gcd(u32 a, u32 b)
 {
@@ -119,23 +128,149 @@ static inline void lvsd_swrr_phase(const u16 *table, u32 len, u32 pos,
 }
 
 /**
+ * lvsd_swrr_exact() - whether lvsd_swrr_build() steps (exact swrr order)
+ * @n: number of destinations
+ * @len: the period, from lvsd_swrr_period()
+ * @phase: whether a phase is given (doubles the cost of stepping)
+ *
+ * Return: true when n * len is within LVSD_SWRR_MAX_BUILD_COST.
+ */
+static inline bool lvsd_swrr_exact(u32 n, u32 len, bool phase)
+{
+	return (u64)len * n * (phase ? 2 : 1) <= LVSD_SWRR_MAX_BUILD_COST;
+}
+
+/* Distance of a state from @phase (both scaled to a common unit). */
+static inline s64 lvsd_swrr_dist(const u32 *w, const s64 *cw, u32 n,
+				 const s64 *phase, u32 phase_len, u32 len)
+{
+	s64 dist = 0;
+	u32 j;
+
+	for (j = 0; j < n; j++)
+		if (w[j])
+			dist += lvsd_swrr_abs(phase[j] * (s64)len -
+					      cw[j] * (s64)phase_len);
+	return dist;
+}
+
+/* Earliest deadline first heaps: ready by (p + 1) / w, pending by p / w. */
+static inline bool lvsd_swrr_before(const u32 *w, const u32 *p, u32 off,
+				    u32 a, u32 b)
+{
+	u64 x = (u64)(p[a] + off) * w[b], y = (u64)(p[b] + off) * w[a];
+
+	return x < y || (x == y && a < b);
+}
+
+static inline void lvsd_swrr_push(u32 *h, u32 *size, u32 v, const u32 *w,
+				  const u32 *p, u32 off)
+{
+	u32 k = (*size)++;
+
+	while (k && lvsd_swrr_before(w, p, off, v, h[(k - 1) / 2])) {
+		h[k] = h[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	h[k] = v;
+}
+
+static inline u32 lvsd_swrr_pop(u32 *h, u32 *size, const u32 *w, const u32 *p,
+				u32 off)
+{
+	u32 top = h[0], v = h[--(*size)], k = 0;
+
+	for (;;) {
+		u32 c = 2 * k + 1;
+
+		if (c >= *size)
+			break;
+		if (c + 1 < *size && lvsd_swrr_before(w, p, off, h[c + 1], h[c]))
+			c++;
+		if (!lvsd_swrr_before(w, p, off, h[c], v))
+			break;
+		h[k] = h[c];
+		k = c;
+	}
+	h[k] = v;
+	return top;
+}
+
+/*
+ * The earliest deadline first fill of lvsd_swrr_build(), O(len log n), with
+ * the nearest state to @phase sampled every ceil(n * len / budget) slots.
+ */
+static inline u32 lvsd_swrr_build_edf(const u32 *w, s64 *cw, u32 n, u32 g,
+				      u32 len, u16 *table, u32 *scratch,
+				      const s64 *phase, u32 phase_len,
+				      u32 *start)
+{
+	u32 *p = scratch, *ready = scratch + n, *pend = scratch + 2 * n;
+	u32 nready = 0, npend = 0, every, t, i;
+	s64 best = -1;
+
+	every = (u32)(((u64)n * len + LVSD_SWRR_MAX_BUILD_COST - 1) /
+		      LVSD_SWRR_MAX_BUILD_COST);
+	for (i = 0; i < n; i++) {
+		p[i] = 0;
+		if (w[i])
+			lvsd_swrr_push(ready, &nready, i, w, p, 1);
+	}
+	for (t = 0; t < len; t++) {
+		while (npend) {
+			i = pend[0];
+			if ((u64)p[i] * len > (u64)t * (w[i] / g))
+				break;
+			lvsd_swrr_pop(pend, &npend, w, p, 0);
+			lvsd_swrr_push(ready, &nready, i, w, p, 1);
+		}
+		if (!nready)
+			return 0; /* cannot happen: the shares sum to one */
+		if (phase && t % every == 0) {
+			s64 dist;
+
+			for (i = 0; i < n; i++)
+				cw[i] = (s64)t * (w[i] / g) - (s64)len * p[i];
+			dist = lvsd_swrr_dist(w, cw, n, phase, phase_len, len);
+			if (best < 0 || dist < best) {
+				best = dist;
+				*start = t;
+			}
+		}
+		i = lvsd_swrr_pop(ready, &nready, w, p, 1);
+		table[t] = (u16)i;
+		if (++p[i] < w[i] / g)
+			lvsd_swrr_push(pend, &npend, i, w, p, 0);
+	}
+	for (i = 0; i < n; i++)
+		cw[i] = 0;
+	return len;
+}
+
+/**
  * lvsd_swrr_build() - fill a schedule table with one swrr period
  * @w: weights (0 = left out)
  * @cw: scratch, n entries (left at all zeros on return: one full period)
  * @n: number of destinations (at most LVSD_SWRR_MAX_DESTS)
- * @table: output, at least LVSD_SWRR_MAX_LEN entries
+ * @table: output, at least lvsd_swrr_period() entries
+ * @scratch: LVSD_SWRR_SCRATCH(n) entries of scratch
  * @phase: NULL, or the old schedule's state from lvsd_swrr_phase(),
  *	re-indexed to the new destinations (0 for new ones)
  * @phase_len: the old schedule's length (the unit of @phase)
  * @start: output: the slot to continue from, the one whose state is
- *	nearest to @phase over the destinations with weight (0 without @phase)
+ *	nearest to @phase over the destinations with weight (0 without @phase;
+ *	sampled, not every slot, when not lvsd_swrr_exact())
+ *
+ * Steps (exact swrr order) when lvsd_swrr_exact(), else fills by earliest
+ * deadline first.
  *
  * Return: the period written to @table, or 0 when no table fits (all
- * weights 0, period above LVSD_SWRR_MAX_LEN, or n * period above
- * LVSD_SWRR_MAX_BUILD_COST): the caller then schedules live.
+ * weights 0 or period above LVSD_SWRR_MAX_LEN): the caller then schedules
+ * live.
  */
 static inline u32 lvsd_swrr_build(const u32 *w, s64 *cw, u32 n, u16 *table,
-				  const s64 *phase, u32 phase_len, u32 *start)
+				  u32 *scratch, const s64 *phase,
+				  u32 phase_len, u32 *start)
 {
 	s64 best = -1;
 	u32 g = 0, len, i;
@@ -145,13 +280,14 @@ static inline u32 lvsd_swrr_build(const u32 *w, s64 *cw, u32 n, u16 *table,
 	len = lvsd_swrr_period(w, n);
 	if (!len || len > LVSD_SWRR_MAX_LEN || n > LVSD_SWRR_MAX_DESTS)
 		return 0;
-	if ((u64)len * n * (phase ? 2 : 1) > LVSD_SWRR_MAX_BUILD_COST)
-		return 0;
 	for (i = 0; i < n; i++) {
 		cw[i] = 0;
 		if (w[i])
 			g = lvsd_swrr_gcd(w[i], g);
 	}
+	if (!lvsd_swrr_exact(n, len, phase))
+		return lvsd_swrr_build_edf(w, cw, n, g, len, table, scratch,
+					   phase, phase_len, start);
 	/*
 	 * Stepping with w / g gives the same sequence as with w, with a period
 	 * of exactly len, after which every cw is back at 0.  Before step i,
@@ -162,15 +298,9 @@ static inline u32 lvsd_swrr_build(const u32 *w, s64 *cw, u32 n, u16 *table,
 		u32 j;
 
 		if (phase) {
-			s64 dist = 0;
+			s64 dist = lvsd_swrr_dist(w, cw, n, phase, phase_len,
+						  len);
 
-			for (j = 0; j < n; j++) {
-				s64 d = phase[j] * (s64)len -
-					cw[j] * (s64)phase_len;
-
-				if (w[j])
-					dist += lvsd_swrr_abs(d);
-			}
 			if (best < 0 || dist < best) {
 				best = dist;
 				*start = i;
