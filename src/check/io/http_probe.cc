@@ -56,6 +56,7 @@ public:
         buf_(kHeaderLimit * 2) {
     parser_.header_limit(kHeaderLimit);
     parser_.body_limit(sh_.spec.expect.maxBody);
+    parser_.skip(sh_.request.method() == http::verb::head);  // HEAD replies carry no body
   }
 
 private:
