@@ -101,11 +101,23 @@ private:
           return;
         }
         if (hec) {
-          return self->finish(Outcome::down("tls: " + errText(hec)));
+          return self->finish(Outcome::down("tls: " + self->tlsError(hec)));
         }
         self->sendRequest();
       });
     }
+  }
+
+  /// The handshake error, with OpenSSL's certificate verdict when verification failed.
+  std::string tlsError(const boost::system::error_code& ec) {
+    std::string why = errText(ec);
+    if constexpr (!std::is_same_v<Stream, tcp::socket>) {
+      const long v = SSL_get_verify_result(stream_.native_handle());
+      if (sh_.spec.verify && v != X509_V_OK) {
+        why += std::string(": ") + X509_verify_cert_error_string(v);
+      }
+    }
+    return why;
   }
 
   void sendRequest() {
