@@ -143,7 +143,8 @@ private:
       const auto seq = static_cast<uint16_t>((buf[off + 6] << 8U) | buf[off + 7]);
       // Ping sockets rewrite the id to the socket's; the kernel already filtered for us.
       if (type == (v4 ? 0 : 129) && seq == seq_ && (!raw_ || id == id_)) {
-        return finish(Outcome::up("icmp: echo reply"));
+        return finish(
+            Outcome::up(raw_ ? "icmp: echo reply (raw socket)" : "icmp: echo reply (ping socket)"));
       }
     }
   }
