@@ -132,7 +132,7 @@ static struct chbl_state *chbl_build(struct ip_vs_service *svc)
 		d[s->n++].weight = clamp(w, 0, (int)LVSD_CHBL_MAX_WEIGHT);
 	}
 	lvsd_chbl_build(d, n, order, s->table, table_size);
-	s->cache.age = LVSD_CHBL_REFRESH; /* recount on the first pick */
+	s->cache.age = LVSD_CHBL_STALE; /* recount on the first pick */
 	kvfree(d);
 	kvfree(order);
 	return s;

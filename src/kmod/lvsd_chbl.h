@@ -29,8 +29,14 @@
 #define LVSD_CHBL_NPRIMES 10U
 /* Most table slots a destination claims per fill round (like mh's 2^6). */
 #define LVSD_CHBL_MAX_TURNS 64U
-/* The cached total load is recounted at least every this many picks. */
+/*
+ * The cached total load is recounted every max(this, n) picks (n
+ * destinations: O(1) per pick amortised), and always before a destination is
+ * passed over.
+ */
 #define LVSD_CHBL_REFRESH 32U
+/* lvsd_chbl_cache.age of a fresh cache: recount on the first pick. */
+#define LVSD_CHBL_STALE 0xffffffffU
 /* Loads saturate here, keeping the bound test in 64 bits. */
 #define LVSD_CHBL_MAX_LOAD ((1ULL << 24) - 1)
 #define LVSD_CHBL_MAX_WEIGHT 65535U
@@ -243,7 +249,8 @@ lvsd_chbl_pick(const u16 *table, u32 m, u32 n, u64 hash, u32 factor,
 	u32 slot = (u32)(hash % m), k;
 	bool fresh = false;
 
-	if (LVSD_READ_ONCE(c->age) >= LVSD_CHBL_REFRESH) {
+	if (LVSD_READ_ONCE(c->age) >= LVSD_CHBL_REFRESH &&
+	    LVSD_READ_ONCE(c->age) >= n) {
 		lvsd_chbl_recount(c, ops, ctx, n);
 		fresh = true;
 	}

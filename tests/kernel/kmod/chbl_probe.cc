@@ -85,7 +85,7 @@ struct Model {
     }
     std::vector<u16> order(r.size());
     lvsd_chbl_build(d.data(), static_cast<u32>(d.size()), order.data(), table.data(), kM);
-    cache.age = LVSD_CHBL_REFRESH;  // as a fresh table: recount on the first pick
+    cache.age = LVSD_CHBL_STALE;  // as a fresh table: recount on the first pick
   }
   static u32 opWeight(const void*, u32) { return 1; }
   static u64 opLoad(const void* ctx, u32 i) { return static_cast<const Model*>(ctx)->load[i]; }

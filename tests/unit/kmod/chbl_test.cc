@@ -39,7 +39,7 @@ struct Pool {
     table.assign(m, 0);
     lvsd_chbl_build(d.data(), static_cast<u32>(d.size()), order.data(), table.data(), m);
     cache = {};
-    cache.age = LVSD_CHBL_REFRESH;  // recount on the first pick
+    cache.age = LVSD_CHBL_STALE;  // recount on the first pick
   }
 };
 
@@ -200,7 +200,7 @@ TEST(Chbl, AtTheBoundAHotClientSpillsToTheNextSlot) {
   p.dests[static_cast<std::size_t>(first)].load = 12;  // L = 42, bound ceil(1.25*43/4) = 14
   EXPECT_EQ(pick(p, h), first);
   p.dests[static_cast<std::size_t>(first)].load = 15;  // L = 45, bound ceil(14.375) = 15: full
-  p.cache.age = LVSD_CHBL_REFRESH;
+  p.cache.age = LVSD_CHBL_STALE;
   u32 probes = 0;
   const int second = pick(p, h, 125, &probes);
   EXPECT_NE(second, first);
