@@ -28,10 +28,9 @@ Unexpected(E) -> Unexpected<E>;
 template <class T, class E>
 class Expected {
 public:
-  Expected()
-    requires std::is_default_constructible_v<T>
-      : v_(std::in_place_index<0>) {}
-  Expected(T v) : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  Expected() requires std::is_default_constructible_v<T> : v_(std::in_place_index<0>) {}
+  Expected(T v)
+      : v_(std::in_place_index<0>, std::move(v)) {}  // NOLINT(google-explicit-constructor)
   template <class G>
   Expected(Unexpected<G> u)  // NOLINT(google-explicit-constructor)
       : v_(std::in_place_index<1>, std::move(u).error()) {}
