@@ -1,6 +1,7 @@
 #include "ipvs/diff.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace lvsd::ipvs {
 
@@ -11,6 +12,17 @@ bool daemonMatches(const SyncDaemon& have, const SyncDaemon& want) {
          have.syncId == want.syncId && (want.maxLen == 0 || want.maxLen == have.maxLen) &&
          (!want.group || want.group == have.group) && (want.port == 0 || want.port == have.port) &&
          (want.ttl == 0 || want.ttl == have.ttl);
+}
+}  // namespace
+
+namespace {
+std::unordered_map<ServiceKey, const Service*, ServiceKeyHash> index(const Table& t) {
+  std::unordered_map<ServiceKey, const Service*, ServiceKeyHash> m;
+  m.reserve(t.services.size());
+  for (const auto& s : t.services) {
+    m.emplace(s.key, &s);  // first definition wins
+  }
+  return m;
 }
 }  // namespace
 
@@ -43,27 +55,34 @@ void diffDests(const Service& have, const Service& want, std::vector<IpvsOp>& op
 
 std::vector<IpvsOp> diff(const Table& kernel, const Table& desired, const Scope& scope) {
   std::vector<IpvsOp> ops;
-  for (const auto& want : desired.services) {
-    if (kernel.find(want.key) == nullptr) {
-      ops.push_back(IpvsOp::addService(want));
-      for (const auto& d : want.dests) {
-        ops.push_back(IpvsOp::addDest(want.key, d));
+  const auto have = index(kernel);
+  const auto want = index(desired);
+  auto find = [](const std::unordered_map<ServiceKey, const Service*, ServiceKeyHash>& m,
+                 const ServiceKey& k) {
+    auto it = m.find(k);
+    return it == m.end() ? nullptr : it->second;
+  };
+  for (const auto& w : desired.services) {
+    if (find(have, w.key) == nullptr) {
+      ops.push_back(IpvsOp::addService(w));
+      for (const auto& d : w.dests) {
+        ops.push_back(IpvsOp::addDest(w.key, d));
       }
     }
   }
-  for (const auto& want : desired.services) {
-    const Service* have = kernel.find(want.key);
-    if (have == nullptr) {
+  for (const auto& w : desired.services) {
+    const Service* h = find(have, w.key);
+    if (h == nullptr) {
       continue;
     }
-    if (!have->sameSettings(want)) {
-      ops.push_back(IpvsOp::editService(want));
+    if (!h->sameSettings(w)) {
+      ops.push_back(IpvsOp::editService(w));
     }
-    diffDests(*have, want, ops);
+    diffDests(*h, w, ops);
   }
-  for (const auto& have : kernel.services) {
-    if (desired.find(have.key) == nullptr && scope.owns(have.key)) {
-      ops.push_back(IpvsOp::delService(have.key));
+  for (const auto& h : kernel.services) {
+    if (find(want, h.key) == nullptr && scope.owns(h.key)) {
+      ops.push_back(IpvsOp::delService(h.key));
     }
   }
   if (desired.timeouts && (!kernel.timeouts || !(*kernel.timeouts == *desired.timeouts))) {
@@ -138,64 +157,90 @@ std::vector<IpvsOp> inverse(const std::vector<IpvsOp>& done, const Table& before
   return undo;
 }
 
-void applyTo(Table& t, const IpvsOp& op) {
-  auto svc = std::find_if(t.services.begin(), t.services.end(),
-                          [&](const Service& s) { return s.key == op.svc.key; });
-  auto dest = [&]() {
-    return std::find_if(svc->dests.begin(), svc->dests.end(),
-                        [&](const Destination& d) { return d.sameEndpoint(op.dest); });
-  };
-  switch (op.kind) {
-    case OpKind::AddService:
-      if (svc == t.services.end()) {
-        t.services.push_back(op.svc);
-        t.services.back().dests.clear();
-      }
-      break;
-    case OpKind::EditService:
-      if (svc != t.services.end()) {
-        auto dests = std::move(svc->dests);
-        *svc = op.svc;
-        svc->dests = std::move(dests);
-      }
-      break;
-    case OpKind::DelService:
-      if (svc != t.services.end()) {
-        t.services.erase(svc);
-      }
-      break;
-    case OpKind::AddDest:
-      if (svc != t.services.end() && dest() == svc->dests.end()) {
-        svc->dests.push_back(op.dest);
-      }
-      break;
-    case OpKind::EditDest:
-      if (svc != t.services.end()) {
-        if (auto d = dest(); d != svc->dests.end()) {
-          *d = op.dest;
-        }
-      }
-      break;
-    case OpKind::DelDest:
-      if (svc != t.services.end()) {
-        if (auto d = dest(); d != svc->dests.end()) {
-          svc->dests.erase(d);
-        }
-      }
-      break;
-    case OpKind::SetTimeouts:
-      t.timeouts = op.timeouts;
-      break;
-    case OpKind::StartDaemon:
-      t.daemons.push_back(op.daemon);
-      break;
-    case OpKind::StopDaemon:
-      std::erase_if(t.daemons, [&](const SyncDaemon& d) { return d.state == op.daemon.state; });
-      break;
-    case OpKind::Flush:
-      t.services.clear();
-      break;
+void applyTo(Table& t, const IpvsOp& op) { applyTo(t, std::span<const IpvsOp>(&op, 1)); }
+
+void applyTo(Table& t, std::span<const IpvsOp> ops) {
+  std::unordered_map<ServiceKey, size_t, ServiceKeyHash> at;
+  at.reserve(t.services.size() + ops.size());
+  for (size_t i = 0; i < t.services.size(); ++i) {
+    at.emplace(t.services[i].key, i);
   }
+  std::vector<bool> gone(t.services.size(), false);
+  auto svc = [&](const ServiceKey& k) -> Service* {
+    auto it = at.find(k);
+    return it == at.end() || gone[it->second] ? nullptr : &t.services[it->second];
+  };
+  for (const IpvsOp& op : ops) {
+    Service* s = op.isServiceOp() ? svc(op.svc.key) : nullptr;
+    auto dest = [&]() {
+      return std::find_if(s->dests.begin(), s->dests.end(),
+                          [&](const Destination& d) { return d.sameEndpoint(op.dest); });
+    };
+    switch (op.kind) {
+      case OpKind::AddService:
+        if (s == nullptr) {
+          at[op.svc.key] = t.services.size();
+          t.services.push_back(op.svc);
+          t.services.back().dests.clear();
+          gone.push_back(false);
+        }
+        break;
+      case OpKind::EditService:
+        if (s != nullptr) {
+          auto dests = std::move(s->dests);
+          *s = op.svc;
+          s->dests = std::move(dests);
+        }
+        break;
+      case OpKind::DelService:
+        if (s != nullptr) {
+          gone[at[op.svc.key]] = true;
+          s->dests.clear();
+        }
+        break;
+      case OpKind::AddDest:
+        if (s != nullptr && dest() == s->dests.end()) {
+          s->dests.push_back(op.dest);
+        }
+        break;
+      case OpKind::EditDest:
+        if (s != nullptr) {
+          if (auto d = dest(); d != s->dests.end()) {
+            *d = op.dest;
+          }
+        }
+        break;
+      case OpKind::DelDest:
+        if (s != nullptr) {
+          if (auto d = dest(); d != s->dests.end()) {
+            s->dests.erase(d);
+          }
+        }
+        break;
+      case OpKind::SetTimeouts:
+        t.timeouts = op.timeouts;
+        break;
+      case OpKind::StartDaemon:
+        t.daemons.push_back(op.daemon);
+        break;
+      case OpKind::StopDaemon:
+        std::erase_if(t.daemons, [&](const SyncDaemon& d) { return d.state == op.daemon.state; });
+        break;
+      case OpKind::Flush:
+        std::fill(gone.begin(), gone.end(), true);
+        break;
+    }
+  }
+  size_t keep = 0;
+  for (size_t i = 0; i < t.services.size(); ++i) {
+    if (!gone[i]) {
+      if (keep != i) {
+        t.services[keep] = std::move(t.services[i]);
+      }
+      ++keep;
+    }
+  }
+  t.services.resize(keep);
 }
 
 }  // namespace lvsd::ipvs

@@ -2,6 +2,7 @@
 // diff(kernel, desired, scope): the minimal ordered list of operations that turns the kernel's
 // IPVS table into the desired one, touching only the services in scope (Katran's delta pattern).
 
+#include <span>
 #include <vector>
 
 #include "ipvs/model.h"
@@ -33,5 +34,7 @@ std::vector<IpvsOp> inverse(const std::vector<IpvsOp>& done, const Table& before
 
 /// Applies a successful @p op to a table model (keeps a cached view of the kernel in step).
 void applyTo(Table& t, const IpvsOp& op);
+/// The same for many ops at once (indexed: linear in the table plus the ops).
+void applyTo(Table& t, std::span<const IpvsOp> ops);
 
 }  // namespace lvsd::ipvs

@@ -40,6 +40,10 @@ std::string cause(const IpvsOp& op, int err) {
                std::string(op.dest.addr.isV6() ? "6" : "4") +
                " destinations only with tunnel forwarding";
       }
+      if (destOp) {
+        return "invalid destination (address not unicast here: no route to it?, or bad "
+               "forwarding/tunnel settings)";
+      }
       if (op.kind == OpKind::StartDaemon) {
         return "invalid sync daemon settings (interface name, syncid, group?)";
       }

@@ -1,22 +1,54 @@
 #include "ipvs/model.h"
 
 #include <algorithm>
+#include <cstring>
 #include <set>
-#include <tuple>
 
 namespace lvsd::ipvs {
 
 namespace {
-auto tie(const ServiceKey& k) {
-  // A fwmark service ignores protocol/addr/port.
-  const bool m = k.fwmark != 0;
-  return std::make_tuple(k.family, k.fwmark, m ? Protocol::Tcp : k.protocol,
-                         m ? IpAddress{} : k.addr, m ? uint16_t{0} : k.port);
+// Compares keys without copies; a fwmark service ignores protocol/addr/port.
+int compare(const ServiceKey& a, const ServiceKey& b) {
+  if (a.family != b.family) {
+    return a.family < b.family ? -1 : 1;
+  }
+  if (a.fwmark != b.fwmark) {
+    return a.fwmark < b.fwmark ? -1 : 1;
+  }
+  if (a.fwmark != 0) {
+    return 0;
+  }
+  if (a.protocol != b.protocol) {
+    return a.protocol < b.protocol ? -1 : 1;
+  }
+  if (a.port != b.port) {
+    return a.port < b.port ? -1 : 1;
+  }
+  const int c = std::memcmp(a.addr.bytes().data(), b.addr.bytes().data(), a.addr.size());
+  if (c != 0) {
+    return c;
+  }
+  return a.addr.family() == b.addr.family() ? 0 : (a.addr.family() < b.addr.family() ? -1 : 1);
 }
 }  // namespace
 
-bool operator==(const ServiceKey& a, const ServiceKey& b) { return tie(a) == tie(b); }
-bool operator<(const ServiceKey& a, const ServiceKey& b) { return tie(a) < tie(b); }
+bool operator==(const ServiceKey& a, const ServiceKey& b) { return compare(a, b) == 0; }
+bool operator<(const ServiceKey& a, const ServiceKey& b) { return compare(a, b) < 0; }
+
+size_t ServiceKeyHash::operator()(const ServiceKey& k) const {
+  uint64_t h = 1469598103934665603ULL;
+  auto mix = [&](uint64_t v) { h = (h ^ v) * 1099511628211ULL; };
+  mix(static_cast<uint64_t>(k.family));
+  mix(k.fwmark);
+  if (k.fwmark == 0) {
+    mix(static_cast<uint64_t>(k.protocol));
+    mix(k.port);
+    for (size_t i = 0; i < k.addr.size(); ++i) {
+      mix(k.addr.bytes()[i]);
+    }
+  }
+  return static_cast<size_t>(h);
+}
 
 bool Destination::sameSettings(const Destination& o) const {
   const bool tun = forward == Forward::Tunnel;
@@ -95,44 +127,53 @@ std::string toString(Forward f) {
   return "?";
 }
 
+std::vector<std::string> validateService(const Service& s) {
+  std::vector<std::string> errs;
+  auto name = [&] { return toString(s.key); };
+  if (s.key.fwmark == 0 && s.key.addr.family() != s.key.family) {
+    errs.push_back(name() + ": service family does not match its address");
+  }
+  if (s.scheduler.empty() || s.scheduler.size() >= 16) {
+    errs.push_back(name() + ": scheduler name must be 1..15 characters");
+  }
+  if (s.peName.size() >= 16) {
+    errs.push_back(name() + ": persistence engine name must be at most 15 characters");
+  }
+  if (s.key.family == Family::V6 && s.netmask > 128 && s.netmask != 0xffffffff) {
+    errs.push_back(name() + ": IPv6 persistence prefix must be 1..128");
+  }
+  for (size_t i = 0; i < s.dests.size(); ++i) {
+    const Destination& d = s.dests[i];
+    auto dn = [&] { return name() + " -> " + formatEndpoint(d.addr, d.port); };
+    const bool dup = std::any_of(s.dests.begin(), s.dests.begin() + static_cast<std::ptrdiff_t>(i),
+                                 [&](const Destination& o) { return o.sameEndpoint(d); });
+    if (dup) {
+      errs.push_back(dn() + ": duplicate destination");
+    }
+    if (d.weight < 0 || d.weight > 65535) {
+      errs.push_back(dn() + ": weight " + std::to_string(d.weight) + " out of range 0..65535");
+    }
+    if (d.upperThreshold != 0 && d.lowerThreshold > d.upperThreshold) {
+      errs.push_back(dn() + ": lower threshold above upper threshold");
+    }
+    if (d.addr.family() != s.key.family && d.forward != Forward::Tunnel) {
+      errs.push_back(dn() +
+                     ": address family differs from the service's (only tunnel "
+                     "forwarding may mix IPv4 and IPv6)");
+    }
+  }
+  return errs;
+}
+
 std::vector<std::string> validate(const Table& t) {
   std::vector<std::string> errs;
   std::set<ServiceKey> seen;
   for (const auto& s : t.services) {
-    const std::string name = toString(s.key);
     if (!seen.insert(s.key).second) {
-      errs.push_back(name + ": duplicate service");
+      errs.push_back(toString(s.key) + ": duplicate service");
     }
-    if (s.key.fwmark == 0 && s.key.addr.family() != s.key.family) {
-      errs.push_back(name + ": service family does not match its address");
-    }
-    if (s.scheduler.empty() || s.scheduler.size() >= 16) {
-      errs.push_back(name + ": scheduler name must be 1..15 characters");
-    }
-    if (s.peName.size() >= 16) {
-      errs.push_back(name + ": persistence engine name must be at most 15 characters");
-    }
-    if (s.key.family == Family::V6 && s.netmask > 128 && s.netmask != 0xffffffff) {
-      errs.push_back(name + ": IPv6 persistence prefix must be 1..128");
-    }
-    std::set<std::pair<IpAddress, uint16_t>> dseen;
-    for (const auto& d : s.dests) {
-      const std::string dn = name + " -> " + formatEndpoint(d.addr, d.port);
-      if (!dseen.insert({d.addr, d.port}).second) {
-        errs.push_back(dn + ": duplicate destination");
-      }
-      if (d.weight < 0 || d.weight > 65535) {
-        errs.push_back(dn + ": weight " + std::to_string(d.weight) + " out of range 0..65535");
-      }
-      if (d.upperThreshold != 0 && d.lowerThreshold > d.upperThreshold) {
-        errs.push_back(dn + ": lower threshold above upper threshold");
-      }
-      if (d.addr.family() != s.key.family && d.forward != Forward::Tunnel) {
-        errs.push_back(dn +
-                       ": address family differs from the service's (only tunnel "
-                       "forwarding may mix IPv4 and IPv6)");
-      }
-    }
+    auto e = validateService(s);
+    errs.insert(errs.end(), e.begin(), e.end());
   }
   return errs;
 }

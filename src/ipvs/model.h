@@ -54,6 +54,11 @@ struct ServiceKey {
   friend bool operator<(const ServiceKey& a, const ServiceKey& b);
 };
 
+/// Hash for unordered containers of ServiceKey (consistent with operator==).
+struct ServiceKeyHash {
+  size_t operator()(const ServiceKey& k) const;
+};
+
 /// Traffic counters (IPVS_*_ATTR_STATS64).
 struct Stats {
   uint64_t conns = 0, inPkts = 0, outPkts = 0, inBytes = 0, outBytes = 0;
@@ -142,5 +147,7 @@ std::string protocolName(Protocol p);
 /// thresholds, family of destinations vs service (only tunnel forwarding may mix), duplicate
 /// services and destinations. @return one message per problem (empty = valid).
 std::vector<std::string> validate(const Table& t);
+/// The per-service part of validate() (no duplicate-service check).
+std::vector<std::string> validateService(const Service& s);
 
 }  // namespace lvsd::ipvs

@@ -94,7 +94,7 @@ timeout --foreground -k 5 "$TIMEOUT" \
     -chardev stdio,id=con,signal=off -serial chardev:con -serial "file:$RUN/status" \
     -kernel "$KERNEL" -initrd "$RUN/initrd.cpio" \
     -append "console=ttyS0 quiet loglevel=1 panic=-1 mitigations=off" </dev/null |
-  tr -d '\r' | grep -av --line-buffered -e '^@@LVSD-START' -e 'reboot: Power down'
+  sed -u 's/\r$//' | grep -av --line-buffered -e '^@@LVSD-START' -e 'reboot: Power down'
 vmrc=${PIPESTATUS[0]}
 if [ "$vmrc" = 124 ] || [ "$vmrc" = 137 ]; then echo "run-in-guest: TIMEOUT after ${TIMEOUT}s" >&2; exit 124; fi
 rc=$(sed -n 's/.*@@LVSD-EXIT \([0-9]*\)@@.*/\1/p' "$RUN/status" 2>/dev/null | tail -1)

@@ -105,14 +105,19 @@ Result<std::vector<OpResult>> Programmer::applyOps(const std::vector<IpvsOp>& op
     return Unexpected<Error>(res.error());
   }
   out.reserve(ops.size());
+  std::vector<IpvsOp> ok;
+  ok.reserve(ops.size());
   for (size_t i = 0; i < ops.size(); ++i) {
     OpResult r{ops[i], (*res)[i], {}};
     if (r.error != 0) {
       r.message = explain(ops[i], r.error);
-    } else if (haveCache_) {
-      applyTo(cache_, ops[i]);
+    } else {
+      ok.push_back(ops[i]);
     }
     out.push_back(std::move(r));
+  }
+  if (haveCache_) {
+    applyTo(cache_, ok);
   }
   return out;
 }
@@ -126,36 +131,64 @@ ApplyReport Programmer::sync(const Table& desiredIn, const Scope& scope, bool re
       return rep;
     }
   }
-  const Table before = cache_;
   // Validate per service: an invalid service is reported and left as the kernel has it.
-  Table desired = desiredIn;
-  desired.services.clear();
   std::set<ServiceKey> seen;
+  std::set<ServiceKey> rejected;
+  std::vector<const Service*> dropped;
   for (const auto& s : desiredIn.services) {
-    Table one;
-    one.services.push_back(s);
-    auto errs = validate(one);
+    auto errs = validateService(s);
     if (!seen.insert(s.key).second) {
       errs.push_back(toString(s.key) + ": duplicate service (first definition kept)");
+      dropped.push_back(&s);
+    } else if (!errs.empty()) {
+      rejected.insert(s.key);
+      dropped.push_back(&s);
     }
-    if (errs.empty()) {
-      desired.services.push_back(s);
-      continue;
-    }
-    rep.errors.insert(rep.errors.end(), errs.begin(), errs.end());
-    rep.failed.push_back({s.key, errs.front(), false});
-    if (const Service* k = before.find(s.key); k != nullptr && desired.find(s.key) == nullptr) {
-      desired.services.push_back(*k);  // keep it untouched
+    if (!errs.empty()) {
+      rep.errors.insert(rep.errors.end(), errs.begin(), errs.end());
+      rep.failed.push_back({s.key, errs.front(), false});
     }
   }
-  const auto ops = diff(before, desired, scope);
+  Table filtered;
+  if (!dropped.empty()) {
+    filtered = desiredIn;
+    filtered.services.clear();
+    std::set<ServiceKey> taken;
+    for (const auto& s : desiredIn.services) {
+      if (rejected.count(s.key) == 0 && taken.insert(s.key).second) {
+        filtered.services.push_back(s);
+      }
+    }
+    for (const auto& k : cache_.services) {
+      if (rejected.count(k.key) != 0) {
+        filtered.services.push_back(k);  // keep it as the kernel has it
+      }
+    }
+  }
+  const Table& desired = dropped.empty() ? desiredIn : filtered;
+  const auto ops = diff(cache_, desired, scope);
+  // Snapshot (for rollback) only the services the ops touch.
+  Table before;
+  {
+    std::set<ServiceKey> touched;
+    for (const auto& op : ops) {
+      if (op.isServiceOp()) {
+        touched.insert(op.svc.key);
+      }
+    }
+    for (const auto& s : cache_.services) {
+      if (touched.count(s.key) != 0) {
+        before.services.push_back(s);
+      }
+    }
+  }
   auto res = applyOps(ops);
   rep.opsSent += ops.size();
   if (!res) {
     rep.errors.push_back(res.error().message);
     return rep;
   }
-  rep.results = *res;
+  rep.results = std::move(*res);
   // Per failed service: undo what of it did apply.
   std::map<ServiceKey, std::vector<IpvsOp>> applied;
   std::map<ServiceKey, std::string> firstError;
