@@ -85,6 +85,9 @@ Outcome parseAgentReply(std::string_view reply) {
       unknown += unknown.empty() ? w : " " + w;
     }
   }
+  if (o.verdict == Verdict::NoChange && !o.admin && !o.weightPercent && !o.maxconn) {
+    return Outcome::down("agent: unrecognised reply");  // not one word of the protocol
+  }
   o.reason = "agent: " + std::string(line.substr(0, 120));
   if (!description.empty() && o.verdict == Verdict::Down) {
     o.reason = "agent: down: " + description.substr(0, 120);

@@ -2,7 +2,8 @@
 // HAProxy agent-check reply parser (pure). The reply is one ASCII line of words separated by
 // spaces, tabs or commas: "up", "down"/"fail"/"stopped" (optionally "#description"), "ready",
 // "drain", "maint", "NN%" (percent of the configured weight) and "maxconn:NN". Words the agent
-// does not send leave that setting unchanged; unknown words are ignored and listed in reason.
+// does not send leave that setting unchanged; unknown words are ignored and listed in reason,
+// but a reply without a single protocol word is Down.
 
 #include <string_view>
 

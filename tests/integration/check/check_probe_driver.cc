@@ -165,7 +165,8 @@ int main(int argc, char** argv) {
     std::cout << nlohmann::json{{"error", prober.error().message}}.dump() << std::endl;
     return 3;
   }
-  int done = 0, ups = 0, downs = 0, nochange = 0;
+  int done = 0, ups = 0, downs = 0, nochange = 0, timeouts = 0;
+  double maxLatencyMs = 0;
   long fdsStart = -1, rssStart = -1;
   boost::asio::steady_timer gap(io);
   std::function<void()> next;
@@ -189,6 +190,9 @@ int main(int argc, char** argv) {
                      : *o.admin == Admin::Maint ? "maint"
                                                 : "ready";
       }
+      maxLatencyMs =
+          std::max(maxLatencyMs, std::chrono::duration<double, std::milli>(o.latency).count());
+      timeouts += o.reason.find("timeout") != std::string::npos;
       ups += o.verdict == Verdict::Up;
       downs += o.verdict == Verdict::Down;
       nochange += o.verdict == Verdict::NoChange;
@@ -212,6 +216,8 @@ int main(int argc, char** argv) {
                               {"up", ups},
                               {"down", downs},
                               {"nochange", nochange},
+                              {"timeouts", timeouts},
+                              {"max_latency_ms", maxLatencyMs},
                               {"fds_start", fdsStart},
                               {"fds_end", openFds()},
                               {"rss_start_kb", rssStart},

@@ -46,6 +46,9 @@ def handler(mode, args):
                 await reader.read(4096)
                 writer.write(bytes(range(256)) * 4 + b"\r\n\r\n")
                 await writer.drain()
+            elif mode == "garbage-now":  # noise at once, without waiting for a request
+                writer.write(b"\x00\xff garbage \x01" * 10)
+                await writer.drain()
             elif mode == "endless":  # 200 OK, body without end
                 await reader.read(4096)
                 writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\n")

@@ -44,6 +44,12 @@ TEST(AgentReply, MalformedNumbersAreIgnored) {
   EXPECT_FALSE(parseAgentReply("maxconn:-1").maxconn);
 }
 
+TEST(AgentReply, NoProtocolWordIsDown) {
+  const Outcome o = parseAgentReply(std::string("\x00\xff garbage", 11));
+  EXPECT_EQ(o.verdict, Verdict::Down);
+  EXPECT_EQ(o.reason, "agent: unrecognised reply");
+}
+
 TEST(AgentReply, EmptyIsDown) {
   EXPECT_EQ(parseAgentReply("").verdict, Verdict::Down);
   EXPECT_EQ(parseAgentReply("\n").verdict, Verdict::Down);
