@@ -1,5 +1,6 @@
 #include "daemon/control_server.h"
 
+#include <grp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -169,8 +170,7 @@ private:
 
 ControlServer::ControlServer(asio::io_context& io, const ctl::CommandRegistry& registry, Logger log,
                              Limits limits)
-    : io_(io),
-      acceptor_(io),
+    : acceptor_(io),
       shared_(std::make_shared<Shared>(Shared{registry, std::move(log), limits, {}})) {}
 
 ControlServer::~ControlServer() { close(); }
@@ -193,7 +193,8 @@ bool socketAnswers(const std::string& path) {
 
 }  // namespace
 
-Result<void> ControlServer::listen(const std::string& path, uint32_t mode) {
+Result<void> ControlServer::listen(const std::string& path, uint32_t mode,
+                                   const std::string& group) {
   if (path.size() >= sizeof(sockaddr_un{}.sun_path)) {
     return fail("control socket path too long: " + path);
   }
@@ -228,6 +229,16 @@ Result<void> ControlServer::listen(const std::string& path, uint32_t mode) {
                 std::error_code(errno, std::generic_category()));
   }
   path_ = path;
+  if (!group.empty()) {
+    const struct group* g = ::getgrnam(group.c_str());
+    if (g == nullptr) {
+      return fail("control_socket_group \"" + group + "\" does not exist");
+    }
+    if (::chown(path.c_str(), static_cast<uid_t>(-1), g->gr_gid) != 0) {
+      return fail("cannot chgrp " + path + ": " + std::strerror(errno),
+                  std::error_code(errno, std::generic_category()));
+    }
+  }
   accept();
   return {};
 }

@@ -29,8 +29,8 @@ public:
   ~ControlServer();
 
   /// Binds @p path (replacing a stale socket; refusing one that answers), applies @p mode and
-  /// starts accepting.
-  Result<void> listen(const std::string& path, uint32_t mode);
+  /// @p group (when non-empty) and starts accepting.
+  Result<void> listen(const std::string& path, uint32_t mode, const std::string& group = "");
   /// Stops accepting, closes every connection and removes the socket file.
   void close();
   /// @return the listening fd (children close their inherited copy), or -1.
@@ -42,7 +42,6 @@ public:
 private:
   void accept();
 
-  boost::asio::io_context& io_;
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::shared_ptr<Shared> shared_;
   std::string path_;

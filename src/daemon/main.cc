@@ -41,6 +41,22 @@ LogTargetKind fromConfig(config::LogTarget t) {
   return LogTargetKind::Stderr;
 }
 
+LogLevel fromConfig(config::LogLevel l) {
+  switch (l) {
+    case config::LogLevel::Debug:
+      return LogLevel::Debug;
+    case config::LogLevel::Info:
+      return LogLevel::Info;
+    case config::LogLevel::Notice:
+      return LogLevel::Notice;
+    case config::LogLevel::Warning:
+      return LogLevel::Warning;
+    case config::LogLevel::Error:
+      return LogLevel::Error;
+  }
+  return LogLevel::Info;
+}
+
 /// Classic double fork. The original process waits on @p readyPipe for the daemon's start result
 /// so `lvsd` without --foreground still exits non-zero when startup fails.
 int daemonize(int& readyWrite) {
@@ -147,7 +163,7 @@ int main(int argc, char** argv) {
   config::Config cfg = std::move(*loaded.config);
   const LogTargetKind target =
       o.logTarget.empty() ? fromConfig(cfg.global.log_target) : *parseLogTarget(o.logTarget);
-  auto sink = makeSink(target);
+  auto sink = makeSink(target, cfg.global.syslog_facility);
 
   const std::string pidPath = o.pidFile.empty() ? cfg.global.pid_file : o.pidFile;
   auto pidFile = daemon::PidFile::acquire(pidPath);
@@ -163,12 +179,14 @@ int main(int argc, char** argv) {
     pidFile->rewritePid();
   }
   log.setSink(*sink);
+  log.setMinLevel(o.debug ? LogLevel::Debug : fromConfig(cfg.global.log_level));
   std::signal(SIGPIPE, SIG_IGN);
 
   daemon::SupervisorOptions so;
   so.configPath = o.configPath;
   so.controlSocket = o.controlSocket.empty() ? cfg.global.control_socket : o.controlSocket;
   so.controlSocketMode = cfg.global.control_socket_mode;
+  so.controlSocketGroup = cfg.global.control_socket_group;
   boost::asio::io_context io;
   daemon::Supervisor supervisor(io, so, std::move(cfg), log, *pidFile);
   supervisor.addChild("vrrp", daemon::runVrrpChild);

@@ -83,6 +83,22 @@ void Supervisor::registerCommands() {
   registry_.add("reload", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
     return reload("control socket");
   });
+  registry_.add("vrrp", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
+    // Served from the VRRP child's latest report (sent at once on every state change).
+    for (const auto& c : children_) {
+      if (c->name == "vrrp") {
+        const auto it = c->report.find("vrrp");
+        if (it != c->report.end()) {
+          ctl::Json out = *it;
+          out["child_state"] = c->state;
+          return out;
+        }
+        return ctl::Json{{"instances", ctl::Json::array()}, {"child_state", c->state}};
+      }
+    }
+    return Unexpected(
+        ctl::ProtocolError{std::string(ctl::code::kFailed), "no vrrp child in this daemon"});
+  });
   registry_.add("check-config",
                 [](const ctl::Json& args) -> Expected<ctl::Json, ctl::ProtocolError> {
                   const auto p = args.find("path");
@@ -97,7 +113,8 @@ void Supervisor::registerCommands() {
 }
 
 Result<void> Supervisor::start() {
-  auto listened = control_.listen(opts_.controlSocket, opts_.controlSocketMode);
+  auto listened =
+      control_.listen(opts_.controlSocket, opts_.controlSocketMode, opts_.controlSocketGroup);
   if (!listened) {
     return listened;
   }
@@ -470,9 +487,11 @@ DaemonInfo Supervisor::snapshot() const {
   d.lastReload = lastReload_;
   d.vrrpInstances = config_.vrrp_instances.size();
   d.virtualServers = config_.virtual_servers.size();
+  const auto now = Clock::now();
   for (const auto& c : children_) {
-    d.children.push_back(
-        ChildInfo{c->name, c->pid, c->state, c->restarts, c->lastExit, c->generation, c->report});
+    const bool stale = c->pid > 0 && now - c->lastReportAt > opts_.childStaleAfter;
+    d.children.push_back(ChildInfo{c->name, c->pid, stale ? "unresponsive" : c->state, c->restarts,
+                                   c->lastExit, c->generation, c->report});
   }
   return d;
 }

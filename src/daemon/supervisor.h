@@ -28,6 +28,7 @@ struct SupervisorOptions {
   std::string configPath;
   std::string controlSocket;  ///< resolved: CLI override or config
   uint32_t controlSocketMode = 0660;
+  std::string controlSocketGroup;  ///< "" = leave the group alone
   /// A child that has not reported for this long counts as hung (stops watchdog pings).
   Duration childStaleAfter = std::chrono::seconds(5);
   Duration stopTimeout = std::chrono::seconds(5);

@@ -82,7 +82,18 @@ void JournalSink::write(const LogRecord& record) {
   sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
 }
 
-SyslogSink::SyslogSink() { openlog("lvsd", LOG_PID | LOG_NDELAY, LOG_DAEMON); }
+SyslogSink::SyslogSink(std::string_view facility) {
+  int f = LOG_DAEMON;
+  if (facility == "user") {
+    f = LOG_USER;
+  } else if (facility.size() == 6 && facility.substr(0, 5) == "local" && facility[5] >= '0' &&
+             facility[5] <= '7') {
+    static constexpr int kLocal[] = {LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
+                                     LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
+    f = kLocal[facility[5] - '0'];
+  }
+  openlog("lvsd", LOG_PID | LOG_NDELAY, f);
+}
 
 void SyslogSink::write(const LogRecord& record) {
   const std::string text = std::string(record.component) + ": " + std::string(record.message) +
@@ -116,12 +127,12 @@ void StderrSink::write(const LogRecord& record) {
   }
 }
 
-std::unique_ptr<LogSink> makeSink(LogTargetKind kind) {
+std::unique_ptr<LogSink> makeSink(LogTargetKind kind, std::string_view syslogFacility) {
   switch (kind) {
     case LogTargetKind::Journal:
       return std::make_unique<JournalSink>();
     case LogTargetKind::Syslog:
-      return std::make_unique<SyslogSink>();
+      return std::make_unique<SyslogSink>(syslogFacility);
     case LogTargetKind::Stderr:
       return std::make_unique<StderrSink>();
   }

@@ -24,7 +24,8 @@ public:
 /// syslog(3), facility LOG_DAEMON, ident "lvsd", with the pid.
 class SyslogSink : public LogSink {
 public:
-  SyslogSink();
+  /// @param facility "daemon" (default), "user", "local0".."local7"; unknown names mean daemon.
+  explicit SyslogSink(std::string_view facility = "daemon");
   void write(const LogRecord& record) override;
 };
 
@@ -35,6 +36,6 @@ public:
   void write(const LogRecord& record) override;
 };
 
-std::unique_ptr<LogSink> makeSink(LogTargetKind kind);
+std::unique_ptr<LogSink> makeSink(LogTargetKind kind, std::string_view syslogFacility = "daemon");
 
 }  // namespace lvsd

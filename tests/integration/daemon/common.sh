@@ -5,6 +5,8 @@
 
 LVSD=${1:?usage: $0 LVSD LVSCTL [SRCDIR]}
 LVSCTL=${2:?usage: $0 LVSD LVSCTL [SRCDIR]}
+LVSD=$(realpath "$LVSD")
+LVSCTL=$(realpath "$LVSCTL")
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 CTL_RAW="$HERE/ctl_raw.py"
 
