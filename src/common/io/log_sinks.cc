@@ -64,7 +64,7 @@ std::optional<LogTargetKind> parseLogTarget(std::string_view text) {
   return std::nullopt;
 }
 
-void JournalSink::write(const LogRecord& record) {
+std::vector<std::string> journalFields(const LogRecord& record) {
   std::vector<std::string> items;
   items.reserve(record.fields.size() + 4);
   items.push_back("MESSAGE=" + std::string(record.component) + ": " + std::string(record.message));
@@ -74,6 +74,11 @@ void JournalSink::write(const LogRecord& record) {
   for (const auto& f : record.fields) {
     items.push_back(journalKey(f.key) + "=" + f.value);
   }
+  return items;
+}
+
+void JournalSink::write(const LogRecord& record) {
+  std::vector<std::string> items = journalFields(record);
   std::vector<iovec> iov(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     iov[i].iov_base = items[i].data();
@@ -82,17 +87,20 @@ void JournalSink::write(const LogRecord& record) {
   sd_journal_sendv(iov.data(), static_cast<int>(iov.size()));
 }
 
-SyslogSink::SyslogSink(std::string_view facility) {
-  int f = LOG_DAEMON;
-  if (facility == "user") {
-    f = LOG_USER;
-  } else if (facility.size() == 6 && facility.substr(0, 5) == "local" && facility[5] >= '0' &&
-             facility[5] <= '7') {
+int syslogFacility(std::string_view name) {
+  if (name == "user") {
+    return LOG_USER;
+  }
+  if (name.size() == 6 && name.substr(0, 5) == "local" && name[5] >= '0' && name[5] <= '7') {
     static constexpr int kLocal[] = {LOG_LOCAL0, LOG_LOCAL1, LOG_LOCAL2, LOG_LOCAL3,
                                      LOG_LOCAL4, LOG_LOCAL5, LOG_LOCAL6, LOG_LOCAL7};
-    f = kLocal[facility[5] - '0'];
+    return kLocal[name[5] - '0'];
   }
-  openlog("lvsd", LOG_PID | LOG_NDELAY, f);
+  return LOG_DAEMON;
+}
+
+SyslogSink::SyslogSink(std::string_view facility) {
+  openlog("lvsd", LOG_PID | LOG_NDELAY, syslogFacility(facility));
 }
 
 void SyslogSink::write(const LogRecord& record) {

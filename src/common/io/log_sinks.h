@@ -3,7 +3,9 @@
 
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/log.h"
 
@@ -13,6 +15,14 @@ enum class LogTargetKind { Journal, Syslog, Stderr };
 
 /// "journal" | "syslog" | "stderr".
 std::optional<LogTargetKind> parseLogTarget(std::string_view text);
+
+/// The journal fields for @p record: MESSAGE=component: message, PRIORITY=<syslog level>,
+/// SYSLOG_IDENTIFIER=lvsd, LVSD_COMPONENT=..., then LVSD_<KEY>=value per field (key upper-cased,
+/// anything but [A-Za-z0-9] turned into '_').
+std::vector<std::string> journalFields(const LogRecord& record);
+
+/// "local3" -> LOG_LOCAL3 etc.; unknown names give LOG_DAEMON.
+int syslogFacility(std::string_view name);
 
 /// Sends MESSAGE, PRIORITY, SYSLOG_IDENTIFIER=lvsd, LVSD_COMPONENT and one LVSD_<KEY> field per
 /// LogField to the journal with sd_journal_sendv().
