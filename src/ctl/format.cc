@@ -131,4 +131,52 @@ std::string formatCheckConfig(const Json& data) {
   return errorLines(sub(data, "errors"), "");
 }
 
+std::string formatVrrp(const Json& data) {
+  const Json& list = sub(data, "instances");
+  if (!list.is_array() || list.empty()) {
+    return "no vrrp instances\n";
+  }
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof(line), "%-16s %4s %-10s %-10s %-9s %-28s %s\n", "INSTANCE", "VRID",
+                "INTERFACE", "STATE", "PRIO", "MASTER", "VIPS");
+  out += line;
+  for (const Json& in : list) {
+    std::string master = str(in, "master_address");
+    if (sub(in, "is_master").is_boolean() && sub(in, "is_master").get<bool>()) {
+      master += " (this node)";
+    }
+    const std::string prio = std::to_string(num(in, "effective_priority")) + "/" +
+                             std::to_string(num(in, "base_priority"));
+    std::string vips;
+    const Json& v = sub(in, "vips");
+    if (v.is_array()) {
+      for (const Json& a : v) {
+        if (a.is_string()) {
+          const std::string s = a.get<std::string>();
+          vips += (vips.empty() ? "" : ",") + s.substr(0, s.find(' '));
+        }
+      }
+    }
+    std::snprintf(line, sizeof(line), "%-16s %4lld %-10s %-10s %-9s %-28s %s\n",
+                  str(in, "name").c_str(), static_cast<long long>(num(in, "vrid")),
+                  str(in, "interface").c_str(), str(in, "state").c_str(), prio.c_str(),
+                  master.c_str(), vips.c_str());
+    out += line;
+    const Json& rej = sub(sub(in, "counters"), "rejected");
+    std::string reasons;
+    if (rej.is_object()) {
+      for (auto it = rej.begin(); it != rej.end(); ++it) {
+        if (it->is_number() && it->get<int64_t>() > 0) {
+          reasons += " " + it.key() + "=" + std::to_string(it->get<int64_t>());
+        }
+      }
+    }
+    if (!reasons.empty()) {
+      out += "  rejected:" + reasons + "\n";
+    }
+  }
+  return out;
+}
+
 }  // namespace lvsd::ctl

@@ -14,6 +14,9 @@ std::string formatStatus(const Json& data);
 std::string formatReload(const Json& data);
 /// `lvsctl check-config`: "FILE: valid" or one diagnostic per line.
 std::string formatCheckConfig(const Json& data);
+/// `lvsctl vrrp`: one line per instance (state, priorities, current master, VIPs) plus the
+/// non-zero reject counters.
+std::string formatVrrp(const Json& data);
 /// "1h 02m 03s", "4m 05s", "6s".
 std::string formatDuration(int64_t seconds);
 

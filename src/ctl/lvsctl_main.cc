@@ -1,5 +1,5 @@
 // lvsctl: talks to lvsd over its control socket.
-//   lvsctl [-s SOCKET] status [--json] | reload | check-config FILE | version
+//   lvsctl [-s SOCKET] status [--json] | reload | check-config FILE | version | vrrp [--json]
 // Exit codes: 0 ok, 1 the daemon answered with an error (or the config is invalid), 2 usage,
 // 3 cannot connect / no answer.
 #include <CLI/CLI.hpp>
@@ -45,6 +45,8 @@ int run(const std::string& socket, int timeoutMs, const std::string& cmd,
     std::cout << formatReload(data);
   } else if (cmd == "check-config") {
     std::cout << formatCheckConfig(data);
+  } else if (cmd == "vrrp") {
+    std::cout << formatVrrp(data);
   } else if (cmd == "version") {
     const auto field = [&](const char* key) -> std::string {
       if (!data.is_object() || !data.contains(key)) {
@@ -91,6 +93,8 @@ int main(int argc, char** argv) {
   check->add_flag("--json", json, "print the raw JSON data object");
   auto* version = app.add_subcommand("version", "client and daemon versions");
   version->add_flag("--json", json, "print the raw JSON data object");
+  auto* vrrp = app.add_subcommand("vrrp", "VRRP instances: state, priorities, master, counters");
+  vrrp->add_flag("--json", json, "print the raw JSON data object");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,6 +107,8 @@ int main(int argc, char** argv) {
     cmd = "status";
   } else if (reload->parsed()) {
     cmd = "reload";
+  } else if (vrrp->parsed()) {
+    cmd = "vrrp";
   } else if (check->parsed()) {
     cmd = "check-config";
     std::error_code ec;

@@ -95,6 +95,9 @@ void ChildChannel::onLine(const std::string& line) {
   }
   if (msg->kind == ParentMessage::Kind::Stop) {
     log_.info("stopping on supervisor request", {{"event", "child_stop"}});
+    if (stop_) {
+      stop_();
+    }
     io_.stop();
     return;
   }
@@ -129,16 +132,6 @@ int ChildChannel::run() {
   read();
   io_.run();
   return exitCode_;
-}
-
-int runVrrpChild(const config::Config& config, ChildChannel& channel) {
-  auto instances = std::make_shared<size_t>(config.vrrp_instances.size());
-  channel.setStatusProvider([instances] { return ctl::Json{{"vrrp_instances", *instances}}; });
-  channel.setReloadHandler([instances](const config::Config& c) -> Result<void> {
-    *instances = c.vrrp_instances.size();
-    return {};
-  });
-  return channel.run();
 }
 
 int runCheckerChild(const config::Config& config, ChildChannel& channel) {

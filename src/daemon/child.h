@@ -37,6 +37,8 @@ public:
   void setReloadHandler(std::function<Result<void>(const config::Config&)> handler) {
     reload_ = std::move(handler);
   }
+  /// Runs when the supervisor asks the child to stop, before the loop ends (graceful resignation).
+  void setStopHandler(std::function<void()> handler) { stop_ = std::move(handler); }
   /// Sends a report now (e.g. after a state change) in addition to the periodic ones.
   void reportNow();
   /// Runs the loop until the supervisor says stop or goes away. @return the exit code.
@@ -55,6 +57,7 @@ private:
   uint64_t generation_;
   std::function<ctl::Json()> status_;
   std::function<Result<void>(const config::Config&)> reload_;
+  std::function<void()> stop_;
   ctl::LineFramer framer_;
   std::array<char, 4096> buf_{};
   std::string out_;
@@ -65,7 +68,7 @@ private:
 /// Entry function of a child process.
 using ChildEntry = std::function<int(const config::Config&, ChildChannel&)>;
 
-/// VRRP engine child (placeholder until the VRRP engine lands: reports its instance count).
+/// VRRP engine child (daemon/vrrp_child.cc): runs vrrp::io::Engine, reports {"vrrp": status}.
 int runVrrpChild(const config::Config& config, ChildChannel& channel);
 /// Checker + IPVS engine child (placeholder until those engines land).
 int runCheckerChild(const config::Config& config, ChildChannel& channel);

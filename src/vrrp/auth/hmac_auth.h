@@ -70,6 +70,7 @@ struct Config {
 
   /// @return an error describing the first invalid field, if any.
   [[nodiscard]] Result<void> validate() const;
+  bool operator==(const Config&) const = default;
 };
 
 /// Wall-clock reading, passed in (the core never reads a clock).

@@ -79,6 +79,7 @@ struct DecodeOptions {
   V2AuthType v2AuthType = V2AuthType::None;
   std::array<uint8_t, kV2AuthDataSize> v2Password{};  ///< v2 simple password, zero padded
   bool acceptTrailer = false;  ///< whether a 28-byte auth_hmac trailer may follow the PDU
+  bool operator==(const DecodeOptions&) const = default;
 };
 
 /// Decodes and validates one received advertisement.

@@ -25,6 +25,7 @@ struct InstanceParams {
   uint32_t preemptDelayCs = 0;     ///< no preemption for this long after (re)entering Backup
   bool acceptMode = false;         ///< Accept_Mode
   IpAddress primaryAddress;        ///< our source address, for the equal-priority tie
+  bool operator==(const InstanceParams&) const = default;
 };
 
 enum class TimerId : uint8_t { Adver, MasterDown, PreemptDelay };

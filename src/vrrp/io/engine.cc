@@ -1,0 +1,463 @@
+#include "vrrp/io/engine.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+
+#include "vrrp/codec/receive.h"
+#include "vrrp/io/engine_internal.h"
+#include "vrrp/io/netif.h"
+
+namespace lvsd::vrrp::io {
+namespace asio = boost::asio;
+
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+auth::WallTime wallNow() {
+  return auth::WallTime::fromUnixNanos(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                           std::chrono::system_clock::now().time_since_epoch())
+                                           .count());
+}
+
+std::string upperState(State s) {
+  std::string n(stateName(s));
+  for (auto& c : n) {
+    c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return n;
+}
+
+}  // namespace
+
+Engine::Engine(asio::io_context& io, Logger log, EngineConfig config)
+    : io_(io), log_(std::move(log)), config_(std::move(config)) {
+  for (const auto& ic : config_.instances) {
+    instances_.push_back(std::make_unique<Instance>(io_, ic));
+  }
+}
+
+Engine::~Engine() = default;
+
+RawSocket* Engine::socketFor(const std::string& ifname, Family family, bool multicast) {
+  auto key = std::make_pair(ifname, family);
+  auto it = sockets_.find(key);
+  if (it != sockets_.end()) {
+    return it->second.get();
+  }
+  auto s = RawSocket::open(io_, family, ifname, multicast);
+  if (!s) {
+    log_.error("cannot open VRRP socket: " + s.error().message,
+               {{"event", "socket_error"}, {"interface", ifname}});
+    return nullptr;
+  }
+  RawSocket* raw = s->get();
+  raw->start([this, raw](const RxPacket& pkt) { onPacket(*raw, pkt); });
+  sockets_.emplace(key, std::move(*s));
+  return raw;
+}
+
+Result<void> Engine::start() {
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    Instance& in = inst(i);
+    const auto& c = in.cfg;
+    if (c.useVmac) {
+      if (auto r = createVmac(c.interface, c.vmacName, virtualMac(c.family, c.params.vrid)); !r) {
+        return fail("instance " + c.name + ": " + r.error().message);
+      }
+    }
+    in.sock = socketFor(c.interface, c.family, c.unicastPeers.empty());
+    in.sendSock = c.sendInterface == c.interface ? in.sock
+                                                 : socketFor(c.sendInterface, c.family,
+                                                             c.unicastPeers.empty());
+    if (in.sock == nullptr || in.sendSock == nullptr) {
+      return fail("instance " + c.name + ": cannot open VRRP socket on " + c.interface);
+    }
+    if (c.sourceAddress) {
+      in.src = *c.sourceAddress;
+    } else if (auto a = ifPrimaryAddress(c.sendInterface, c.family)) {
+      in.src = *a;
+    } else if (auto b = ifPrimaryAddress(c.interface, c.family)) {
+      in.src = *b;
+    } else {
+      in.src = IpAddress::parse(c.family == Family::V4 ? "0.0.0.0" : "::").value();
+    }
+    in.cfg.params.primaryAddress = in.src;
+    if (c.hmac) {
+      if (auto v = c.hmac->validate(); !v) {
+        return fail("instance " + c.name + ": " + v.error().message);
+      }
+      in.auth.emplace(*c.hmac, hmac_);
+    }
+    // VIPs left by a killed predecessor would answer for us while we are Backup.
+    removeVips(in);
+    startTracking(i);
+    in.cfg.params.priority = in.tracker.effectivePriority();
+  }
+  for (const auto& g : config_.groups) {
+    std::vector<InstanceParams> ps;
+    for (size_t m = 0; m < g.members.size(); ++m) {
+      ps.push_back(inst(g.members[m]).cfg.params);
+      if (member_.size() < instances_.size()) {
+        member_.resize(instances_.size());
+      }
+      member_[g.members[m]] = {groups_.size(), m};
+    }
+    groups_.emplace_back(std::move(ps));
+  }
+  auto lm = LinkMonitor::open(io_);
+  if (lm) {
+    links_ = std::move(*lm);
+    links_->start([this] {
+      for (size_t i = 0; i < instances_.size(); ++i) {
+        retrack(i);
+      }
+    });
+  } else {
+    log_.warning("no link events: " + lm.error().message, {{"event", "link_monitor_error"}});
+  }
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    log_.info("instance " + inst(i).cfg.name + " starting", {{"event", "instance_start"},
+                                                             {"instance", inst(i).cfg.name},
+                                                             {"source", inst(i).src.toString()}});
+    dispatch(i, Startup{});
+    retrack(i);
+  }
+  return {};
+}
+
+void Engine::shutdown() {
+  if (stopped_) {
+    return;
+  }
+  stopped_ = true;
+  for (size_t i = 0; i < instances_.size(); ++i) {
+    dispatch(i, Shutdown{});
+    Instance& in = inst(i);
+    for (size_t t = 0; t < in.timers.size(); ++t) {
+      cancelTimer(in, static_cast<TimerId>(t));
+    }
+    in.garpTimer.cancel();
+    in.refreshTimer.cancel();
+    in.pollTimer.cancel();
+    for (auto& tr : in.tracks) {
+      if (tr.timer) {
+        tr.timer->cancel();
+      }
+    }
+    if (!in.cfg.notify.stop.empty()) {
+      runProcess(io_, splitCommand(in.cfg.notify.stop), std::nullopt, std::chrono::seconds(10),
+                 [](const ExitInfo&) {});
+    }
+    if (in.cfg.useVmac) {
+      (void)deleteVmac(in.cfg.vmacName);
+    }
+  }
+}
+
+void Engine::dispatch(size_t i, const Event& event) {
+  const auto [g, m] = member_[i];
+  auto all = groups_[g].handle(m, event);
+  for (const auto& ma : all) {
+    execute(config_.groups[g].members[ma.member], ma.actions);
+  }
+}
+
+void Engine::execute(size_t i, const Actions& actions) {
+  Instance& in = inst(i);
+  for (const Action& a : actions) {
+    std::visit(Overloaded{
+                   [&](const SendAdvert& s) { sendAdvert(in, s.priority); },
+                   [&](const ArmTimer& t) { armTimer(i, t.id, t.durationCs); },
+                   [&](const CancelTimer& t) { cancelTimer(in, t.id); },
+                   [&](const InstallVips&) { installVips(in); },
+                   [&](const RemoveVips&) { removeVips(in); },
+                   [&](const SendGarp&) { startGarp(i); },
+                   [&](const StateChanged& sc) { onStateChanged(i, sc); },
+               },
+               a);
+  }
+}
+
+void Engine::sendAdvert(Instance& in, uint8_t priority) {
+  const auto& c = in.cfg;
+  Advert a;
+  a.version = c.params.version;
+  a.vrid = c.params.vrid;
+  a.priority = priority;
+  a.adverInt = static_cast<uint16_t>(c.params.version == 2 ? c.decode.v2AdverIntSec
+                                                           : c.params.adverIntervalCs);
+  a.addresses = c.advertised;
+  a.authType = c.decode.v2AuthType;
+  a.authData = c.decode.v2Password;
+  auto* authp = in.auth ? &*in.auth : nullptr;
+  const auto now = wallNow();
+  auto sendTo = [&](const IpAddress& dst) {
+    const auto bytes = auth::encodeSigned(a, in.src, dst, EncodeOptions{}, authp, now);
+    if (auto r = in.sendSock->send(bytes, in.src, dst); !r) {
+      ++in.sendErrors;
+      if (in.rejectLog.allow()) {
+        log_.warning("advert send failed: " + r.error().message,
+                     {{"event", "send_error"}, {"instance", c.name}});
+      }
+      return;
+    }
+    ++in.advertsSent;
+  };
+  if (c.unicastPeers.empty()) {
+    sendTo(vrrpGroup(c.family));
+  } else {
+    for (const auto& p : c.unicastPeers) {
+      sendTo(p);
+    }
+  }
+}
+
+void Engine::armTimer(size_t i, TimerId id, uint32_t cs) {
+  Instance& in = inst(i);
+  const auto k = static_cast<size_t>(id);
+  const uint64_t gen = ++in.timerGen[k];
+  in.armed[k] = true;
+  const auto after = std::chrono::milliseconds(uint64_t{cs} * 10);
+  in.deadline[k] = std::chrono::steady_clock::now() + after;
+  in.timers[k]->expires_after(after);
+  in.timers[k]->async_wait([this, i, id, k, gen](const boost::system::error_code& ec) {
+    Instance& me = inst(i);
+    if (ec || gen != me.timerGen[k] || stopped_) {
+      return;
+    }
+    me.armed[k] = false;
+    switch (id) {
+      case TimerId::Adver:
+        dispatch(i, AdverExpired{});
+        break;
+      case TimerId::MasterDown:
+        dispatch(i, MasterDownExpired{});
+        break;
+      case TimerId::PreemptDelay:
+        dispatch(i, PreemptDelayExpired{});
+        break;
+    }
+  });
+}
+
+void Engine::cancelTimer(Instance& in, TimerId id) {
+  const auto k = static_cast<size_t>(id);
+  ++in.timerGen[k];
+  in.armed[k] = false;
+  in.timers[k]->cancel();
+}
+
+void Engine::installVips(Instance& in) {
+  for (const auto& v : in.cfg.vips) {
+    if (auto r = vips_.add(v); !r) {
+      ++in.vipErrors;
+      log_.error(r.error().message, {{"event", "vip_error"}, {"instance", in.cfg.name}});
+    }
+  }
+  in.vipsInstalled = true;
+}
+
+void Engine::removeVips(Instance& in) {
+  for (const auto& v : in.cfg.vips) {
+    if (auto r = vips_.remove(v); !r) {
+      ++in.vipErrors;
+      log_.error(r.error().message, {{"event", "vip_error"}, {"instance", in.cfg.name}});
+    }
+  }
+  in.vipsInstalled = false;
+  in.garpTimer.cancel();
+  in.refreshTimer.cancel();
+}
+
+void Engine::garpBurst(Instance& in, uint32_t count) {
+  const auto& c = in.cfg;
+  const auto mac =
+      c.useVmac ? std::optional<Mac>(virtualMac(c.family, c.params.vrid)) : ifMac(c.vipInterface);
+  if (!mac) {
+    return;
+  }
+  for (uint32_t n = 0; n < count; ++n) {
+    for (const auto& v : c.vips) {
+      if (auto r = announcer_.announce(v.dev, *mac, v.address); r) {
+        ++in.garpsSent;
+      } else if (in.rejectLog.allow()) {
+        log_.warning(r.error().message, {{"event", "garp_error"}, {"instance", c.name}});
+      }
+    }
+  }
+}
+
+void Engine::startGarp(size_t i) {
+  Instance& in = inst(i);
+  garpBurst(in, in.cfg.garp.masterRepeat);
+  if (in.cfg.garp.masterDelay.count() > 0) {
+    in.garpTimer.expires_after(in.cfg.garp.masterDelay);
+    in.garpTimer.async_wait([this, i](const boost::system::error_code& ec) {
+      if (!ec && inst(i).vipsInstalled) {
+        garpBurst(inst(i), inst(i).cfg.garp.masterRepeat);
+      }
+    });
+  }
+  if (in.cfg.garp.masterRefresh.count() > 0) {
+    auto refresh = std::make_shared<std::function<void()>>();
+    *refresh = [this, i, refresh] {
+      Instance& me = inst(i);
+      me.refreshTimer.expires_after(me.cfg.garp.masterRefresh);
+      me.refreshTimer.async_wait([this, i, refresh](const boost::system::error_code& ec) {
+        if (!ec && inst(i).vipsInstalled) {
+          garpBurst(inst(i), inst(i).cfg.garp.masterRefreshRepeat);
+          (*refresh)();
+        }
+      });
+    };
+    (*refresh)();
+  }
+}
+
+void Engine::onStateChanged(size_t i, const StateChanged& sc) {
+  Instance& in = inst(i);
+  in.state = sc.to;
+  in.lastChange = sc;
+  in.lastChangeAt = std::chrono::system_clock::now();
+  ++in.transitions;
+  if (sc.to == State::Master) {
+    ++in.becameMaster;
+    in.masterAddr = in.src;
+  } else if (sc.to != State::Backup) {
+    in.masterAddr.reset();
+  } else if (sc.from == State::Master) {
+    in.masterAddr.reset();
+  }
+  const auto [g, m] = member_[i];
+  const uint8_t prio = groups_[g].member(m).priority();
+  log_.notice("instance " + in.cfg.name + " " + std::string(stateName(sc.from)) + " -> " +
+                  std::string(stateName(sc.to)),
+              {{"event", "vrrp_transition"},
+               {"instance", in.cfg.name},
+               {"from", std::string(stateName(sc.from))},
+               {"to", std::string(stateName(sc.to))},
+               {"priority", std::to_string(prio)}});
+  notify(in, sc.to);
+  if (onStateChange_) {
+    onStateChange_();
+  }
+}
+
+void Engine::notify(Instance& in, State to) {
+  const auto& n = in.cfg.notify;
+  const std::string& cmd = to == State::Master   ? n.master
+                           : to == State::Backup ? n.backup
+                           : to == State::Fault  ? n.fault
+                                                 : n.stop;
+  std::string prio = std::to_string(in.tracker.effectivePriority());
+  auto user = resolveUser(config_.scriptUser);
+  std::optional<RunAs> runAs;
+  if (user) {
+    runAs = *user;
+  } else {
+    log_.error("notify: " + user.error().message, {{"event", "notify_error"}});
+  }
+  auto launch = [&](std::vector<std::string> argv) {
+    if (argv.empty() || !user) {
+      return;
+    }
+    runProcess(io_, argv, runAs, std::chrono::seconds(30),
+               [this, name = in.cfg.name, cmd0 = argv[0]](const ExitInfo& e) {
+                 if (!e.ok()) {
+                   log_.warning("notify script " + cmd0 + " failed",
+                                {{"event", "notify_failed"}, {"instance", name}});
+                 }
+               });
+  };
+  if (to != State::Initialize && !cmd.empty()) {
+    launch(splitCommand(cmd));
+  }
+  const std::string word = to == State::Initialize ? "STOP" : upperState(to);
+  if (!n.any.empty()) {
+    auto argv = splitCommand(n.any);
+    argv.insert(argv.end(), {"INSTANCE", in.cfg.name, word, prio});
+    launch(argv);
+  }
+  if (!notifyFifo_.empty()) {
+    const int fd = ::open(notifyFifo_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd >= 0) {
+      const std::string line = "INSTANCE \"" + in.cfg.name + "\" " + word + " " + prio + "\n";
+      (void)!::write(fd, line.data(), line.size());
+      ::close(fd);
+    }
+  }
+}
+
+void Engine::logReject(Instance& in, RejectReason r, const RxPacket& pkt) {
+  if (in.rejectLog.allow()) {
+    const uint64_t dropped = in.rejectLog.takeSuppressed();
+    log_.warning("instance " + in.cfg.name + ": dropped advert from " + pkt.meta.src.toString() +
+                     " (" + std::string(rejectReasonName(r)) + ")",
+                 {{"event", "advert_rejected"},
+                  {"instance", in.cfg.name},
+                  {"reason", std::string(rejectReasonName(r))},
+                  {"suppressed", std::to_string(dropped)}});
+  }
+}
+
+void Engine::onPacket(RawSocket& sock, const RxPacket& pkt) {
+  if (stopped_) {
+    return;
+  }
+  Instance* target = nullptr;
+  for (auto& p : instances_) {
+    if (p->sock == &sock && pkt.payload.size() >= 2 && p->cfg.params.vrid == pkt.payload[1]) {
+      target = p.get();
+      break;
+    }
+  }
+  if (target == nullptr) {
+    // §7.1 4: the VRID is not configured here. Counted on every instance of the interface.
+    const auto reason =
+        pkt.payload.size() < 2 ? RejectReason::Truncated : RejectReason::VridMismatch;
+    for (auto& p : instances_) {
+      if (p->sock == &sock) {
+        p->rejects.count(reason);
+        logReject(*p, reason, pkt);
+      }
+    }
+    return;
+  }
+  Instance& in = *target;
+  if (pkt.meta.src == in.src) {
+    return;  // our own advert looped back (unicast to self)
+  }
+  const RejectCounters before = in.rejects;
+  auto rx = receiveAdvert(pkt.payload, pkt.meta, in.cfg.decode, in.auth ? &*in.auth : nullptr,
+                          wallNow(), in.rejects);
+  if (!rx) {
+    for (size_t r = 0; r < kRejectReasonCount; ++r) {
+      const auto reason = static_cast<RejectReason>(r);
+      if (in.rejects.get(reason) != before.get(reason)) {
+        logReject(in, reason, pkt);
+      }
+    }
+    return;
+  }
+  ++in.advertsAccepted;
+  size_t idx = 0;
+  for (; idx < instances_.size(); ++idx) {
+    if (instances_[idx].get() == target) {
+      break;
+    }
+  }
+  dispatch(idx, *rx);
+  if (in.state == State::Backup && rx->priority > 0) {
+    in.masterAddr = rx->src;
+  }
+}
+
+}  // namespace lvsd::vrrp::io

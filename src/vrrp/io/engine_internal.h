@@ -1,0 +1,74 @@
+#pragma once
+// Engine's per-instance runtime state (shared by engine.cc, engine_track.cc, engine_status.cc).
+
+#include <array>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/io/asio_timer.h"
+#include "vrrp/io/engine.h"
+
+namespace lvsd::vrrp::io {
+
+struct Engine::TrackRuntime {
+  TrackSpec spec;
+  size_t id = 0;  ///< in the instance's PriorityTracker
+  std::optional<track::RiseFall> riseFall;
+  std::unique_ptr<boost::asio::steady_timer> timer;
+  bool running = false;
+  std::optional<RunAs> user;
+  std::string userError;
+  uint64_t runs = 0;
+  uint64_t failures = 0;
+};
+
+struct Engine::Instance {
+  explicit Instance(boost::asio::io_context& io, InstanceConfig c)
+      : cfg(std::move(c)),
+        garpTimer(io),
+        refreshTimer(io),
+        pollTimer(io),
+        tracker(cfg.params.priority),
+        rejectLog(clock, std::chrono::seconds(10), 5) {
+    for (auto& t : timers) {
+      t = std::make_unique<boost::asio::steady_timer>(io);
+    }
+  }
+  InstanceConfig cfg;
+  RawSocket* sock = nullptr;      ///< receive socket (base interface)
+  RawSocket* sendSock = nullptr;  ///< send socket (vmac unless vmac_xmit_base)
+  IpAddress src;
+  std::optional<auth::Authenticator> auth;
+  RejectCounters rejects;
+  std::array<std::unique_ptr<boost::asio::steady_timer>, 3> timers;
+  std::array<uint64_t, 3> timerGen{};
+  std::array<bool, 3> armed{};
+  std::array<MonoTime, 3> deadline{};
+  boost::asio::steady_timer garpTimer;
+  boost::asio::steady_timer refreshTimer;
+  boost::asio::steady_timer pollTimer;
+  track::PriorityTracker tracker;
+  std::vector<TrackRuntime> tracks;
+  bool trackFault = false;
+  std::optional<IpAddress> masterAddr;
+  State state = State::Initialize;
+  bool vipsInstalled = false;
+  SteadyClock clock;
+  RateLimit rejectLog;
+  // counters
+  uint64_t advertsSent = 0;
+  uint64_t advertsAccepted = 0;
+  uint64_t sendErrors = 0;
+  uint64_t garpsSent = 0;
+  uint64_t becameMaster = 0;
+  uint64_t vipErrors = 0;
+  uint64_t transitions = 0;
+  std::optional<StateChanged> lastChange;
+  std::chrono::system_clock::time_point lastChangeAt{};
+};
+
+}  // namespace lvsd::vrrp::io

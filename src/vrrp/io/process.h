@@ -1,0 +1,43 @@
+#pragma once
+// Runs a command (no shell) as an unprivileged user without blocking the loop: fork + setgid/
+// setgroups/setuid + execv, the exit watched through a pidfd on the Asio loop, the process group
+// SIGKILLed when the timeout passes. Used by script tracking and notify scripts.
+
+#include <sys/types.h>
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace lvsd::vrrp::io {
+
+struct RunAs {
+  uid_t uid = 0;
+  gid_t gid = 0;
+};
+/// Resolves @p user ("" = do not change user).
+Result<std::optional<RunAs>> resolveUser(const std::string& user);
+
+/// How a run ended.
+struct ExitInfo {
+  bool timedOut = false;
+  bool spawnFailed = false;
+  int exitCode = -1;  ///< when exited normally
+  [[nodiscard]] bool ok() const { return !timedOut && !spawnFailed && exitCode == 0; }
+};
+
+/// Splits "path arg1 arg2" on blanks; 'single' or "double" quotes group words.
+std::vector<std::string> splitCommand(const std::string& command);
+
+/// Starts @p argv. @p done runs on the loop when it ends (or at once on spawn failure).
+/// @param timeout zero = none
+void runProcess(boost::asio::io_context& io, const std::vector<std::string>& argv,
+                const std::optional<RunAs>& user, std::chrono::milliseconds timeout,
+                std::function<void(const ExitInfo&)> done);
+
+}  // namespace lvsd::vrrp::io

@@ -1,0 +1,239 @@
+#include "vrrp/io/raw_socket.h"
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <system_error>
+
+namespace lvsd::vrrp::io {
+namespace asio = boost::asio;
+
+namespace {
+
+Unexpected<Error> sysError(const std::string& what) {
+  const int e = errno;
+  return fail(what + ": " + std::strerror(e), std::error_code(e, std::system_category()));
+}
+
+template <class T>
+bool setOpt(int fd, int level, int name, const T& value) {
+  return ::setsockopt(fd, level, name, &value, sizeof(value)) == 0;
+}
+
+}  // namespace
+
+IpAddress vrrpGroup(Family family) {
+  return family == Family::V4 ? *IpAddress::parse("224.0.0.18") : *IpAddress::parse("ff02::12");
+}
+
+Result<std::unique_ptr<RawSocket>> RawSocket::open(asio::io_context& io, Family family,
+                                                   const std::string& ifname, bool joinGroup) {
+  const int ifindex = static_cast<int>(::if_nametoindex(ifname.c_str()));
+  if (ifindex == 0) {
+    return sysError("interface " + ifname);
+  }
+  const int af = family == Family::V4 ? AF_INET : AF_INET6;
+  const int fd = ::socket(af, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, kIpProtoVrrp);
+  if (fd < 0) {
+    return sysError("socket(raw, 112)");
+  }
+  auto fail = [fd](const std::string& what) {
+    auto e = sysError(what);
+    ::close(fd);
+    return e;
+  };
+  if (::setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname.c_str(),
+                   static_cast<socklen_t>(ifname.size())) != 0) {
+    return fail("SO_BINDTODEVICE " + ifname);
+  }
+  const int one = 1;
+  const int zero = 0;
+  const int hops = kRequiredTtl;
+  if (family == Family::V4) {
+    ip_mreqn mreq{};
+    mreq.imr_ifindex = ifindex;
+    if (!setOpt(fd, IPPROTO_IP, IP_TTL, hops) || !setOpt(fd, IPPROTO_IP, IP_MULTICAST_TTL, hops) ||
+        !setOpt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, zero) ||
+        !setOpt(fd, IPPROTO_IP, IP_MULTICAST_IF, mreq)) {
+      return fail("IPv4 socket options");
+    }
+    if (joinGroup) {
+      std::memcpy(&mreq.imr_multiaddr, vrrpGroup(family).bytes().data(), 4);
+      if (!setOpt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, mreq)) {
+        return fail("IP_ADD_MEMBERSHIP");
+      }
+    }
+  } else {
+    if (!setOpt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, hops) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_MULTICAST_HOPS, hops) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, zero) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, one) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, one)) {
+      return fail("IPv6 socket options");
+    }
+    if (joinGroup) {
+      ipv6_mreq mreq{};
+      std::memcpy(&mreq.ipv6mr_multiaddr, vrrpGroup(family).bytes().data(), 16);
+      mreq.ipv6mr_interface = static_cast<unsigned>(ifindex);
+      if (!setOpt(fd, IPPROTO_IPV6, IPV6_ADD_MEMBERSHIP, mreq)) {
+        return fail("IPV6_ADD_MEMBERSHIP");
+      }
+    }
+  }
+  return std::unique_ptr<RawSocket>(new RawSocket(io, fd, family, ifindex));
+}
+
+RawSocket::RawSocket(asio::io_context& io, int fd, Family family, int ifindex)
+    : sd_(io, fd), family_(family), ifindex_(ifindex), buf_(65536) {}
+
+RawSocket::~RawSocket() {
+  boost::system::error_code ec;
+  sd_.close(ec);
+}
+
+void RawSocket::start(Handler handler) {
+  handler_ = std::move(handler);
+  wait();
+}
+
+void RawSocket::wait() {
+  sd_.async_wait(asio::posix::stream_descriptor::wait_read,
+                 [this](const boost::system::error_code& ec) {
+                   if (ec) {
+                     return;
+                   }
+                   drain();
+                 });
+}
+
+void RawSocket::drain() {
+  const int fd = sd_.native_handle();
+  for (int i = 0; i < kBatch; ++i) {
+    sockaddr_storage from{};
+    iovec iov{buf_.data(), buf_.size()};
+    alignas(cmsghdr) std::array<uint8_t, 256> control{};
+    msghdr msg{};
+    msg.msg_name = &from;
+    msg.msg_namelen = sizeof(from);
+    msg.msg_iov = &iov;
+    msg.msg_iovlen = 1;
+    msg.msg_control = control.data();
+    msg.msg_controllen = control.size();
+    const ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
+    if (n < 0) {
+      break;  // EAGAIN (drained) or a transient error: wait again
+    }
+    ++received_;
+    const auto len = static_cast<size_t>(n);
+    RxPacket pkt;
+    if (family_ == Family::V4) {
+      if (len < 20 || (buf_[0] >> 4) != 4) {
+        ++malformed_;
+        continue;
+      }
+      const size_t ihl = size_t{static_cast<uint8_t>(buf_[0] & 0x0f)} * 4;
+      if (ihl < 20 || ihl > len || buf_[9] != kIpProtoVrrp) {
+        ++malformed_;
+        continue;
+      }
+      const size_t total = std::min<size_t>(len, size_t{buf_[2]} << 8 | buf_[3]);
+      if (total < ihl) {
+        ++malformed_;
+        continue;
+      }
+      pkt.meta.ttl = buf_[8];
+      pkt.meta.src = IpAddress::fromBytes(Family::V4, &buf_[12]);
+      pkt.meta.dst = IpAddress::fromBytes(Family::V4, &buf_[16]);
+      pkt.payload = std::span<const uint8_t>(buf_.data() + ihl, total - ihl);
+    } else {
+      const auto* sin6 = reinterpret_cast<const sockaddr_in6*>(&from);
+      pkt.meta.src =
+          IpAddress::fromBytes(Family::V6, reinterpret_cast<const uint8_t*>(&sin6->sin6_addr));
+      pkt.meta.ttl = 0;  // no hop limit reported = reject as bad_ttl
+      for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != IPPROTO_IPV6) {
+          continue;
+        }
+        if (c->cmsg_type == IPV6_HOPLIMIT) {
+          int hl = 0;
+          std::memcpy(&hl, CMSG_DATA(c), sizeof(hl));
+          pkt.meta.ttl = static_cast<uint8_t>(hl);
+        } else if (c->cmsg_type == IPV6_PKTINFO) {
+          in6_pktinfo pi{};
+          std::memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+          pkt.meta.dst =
+              IpAddress::fromBytes(Family::V6, reinterpret_cast<const uint8_t*>(&pi.ipi6_addr));
+        }
+      }
+      pkt.payload = std::span<const uint8_t>(buf_.data(), len);
+    }
+    if (handler_) {
+      handler_(pkt);
+    }
+  }
+  // Yield to the loop between batches; timers queued meanwhile run first.
+  wait();
+}
+
+Result<void> RawSocket::send(std::span<const uint8_t> payload, const IpAddress& src,
+                             const IpAddress& dst) {
+  const int fd = sd_.native_handle();
+  iovec iov{const_cast<uint8_t*>(payload.data()), payload.size()};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) std::array<uint8_t, CMSG_SPACE(sizeof(in6_pktinfo))> control{};
+  sockaddr_in sin{};
+  sockaddr_in6 sin6{};
+  if (family_ == Family::V4) {
+    sin.sin_family = AF_INET;
+    std::memcpy(&sin.sin_addr, dst.bytes().data(), 4);
+    msg.msg_name = &sin;
+    msg.msg_namelen = sizeof(sin);
+    if (!src.isUnspecified()) {
+      msg.msg_control = control.data();
+      msg.msg_controllen = CMSG_SPACE(sizeof(in_pktinfo));
+      cmsghdr* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = IPPROTO_IP;
+      c->cmsg_type = IP_PKTINFO;
+      c->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+      in_pktinfo pi{};
+      pi.ipi_ifindex = ifindex_;
+      std::memcpy(&pi.ipi_spec_dst, src.bytes().data(), 4);
+      std::memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+    }
+  } else {
+    sin6.sin6_family = AF_INET6;
+    std::memcpy(&sin6.sin6_addr, dst.bytes().data(), 16);
+    if (dst.isLinkLocalV6() || dst.isMulticast()) {
+      sin6.sin6_scope_id = static_cast<uint32_t>(ifindex_);
+    }
+    msg.msg_name = &sin6;
+    msg.msg_namelen = sizeof(sin6);
+    msg.msg_control = control.data();
+    msg.msg_controllen = CMSG_SPACE(sizeof(in6_pktinfo));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = IPPROTO_IPV6;
+    c->cmsg_type = IPV6_PKTINFO;
+    c->cmsg_len = CMSG_LEN(sizeof(in6_pktinfo));
+    in6_pktinfo pi{};
+    pi.ipi6_ifindex = static_cast<unsigned>(ifindex_);
+    if (!src.isUnspecified()) {
+      std::memcpy(&pi.ipi6_addr, src.bytes().data(), 16);
+    }
+    std::memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+  }
+  if (::sendmsg(fd, &msg, MSG_DONTWAIT) < 0) {
+    return sysError("sendmsg to " + dst.toString());
+  }
+  return {};
+}
+
+}  // namespace lvsd::vrrp::io
