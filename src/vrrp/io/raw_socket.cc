@@ -54,6 +54,8 @@ Result<std::unique_ptr<RawSocket>> RawSocket::open(asio::io_context& io, Family 
   }
   const int one = 1;
   const int zero = 0;
+  const int rcvbuf = 1 << 20;  // absorbs bursts; the loop drains at most kBatch per wake-up
+  (void)setOpt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
   const int hops = kRequiredTtl;
   if (family == Family::V4) {
     ip_mreqn mreq{};

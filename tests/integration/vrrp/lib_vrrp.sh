@@ -55,7 +55,8 @@ poll_until() {
   shift
   until "$@" >/dev/null 2>&1; do
     if [ "$(date +%s%N)" -gt "$deadline" ]; then
-      echo "timed out waiting for: $*" >&2
+      local what="$*"
+      echo "timed out waiting for: ${POLL_WHAT:-${what:0:100}}" >&2
       return 1
     fi
     sleep 0.02
@@ -67,7 +68,7 @@ holds() {
   local deadline=$(($(date +%s%N) + $1 * 1000000000))
   shift
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
-    "$@" >/dev/null 2>&1 || { echo "stopped holding: $*" >&2; return 1; }
+    "$@" >/dev/null 2>&1 || { local what="$*"; echo "stopped holding: ${what:0:100}" >&2; return 1; }
     sleep 0.1
   done
 }
