@@ -172,3 +172,7 @@ mac_of() { ip -n "$(ns "$1")" link show dev "${2:-eth0}" | awk '/link\/ether/ {p
 # client_neigh_is ADDR MAC: the client's neighbour entry for ADDR has MAC.
 client_neigh_is() { ip -n "$(ns c)" neigh show "$1" | grep -qi "lladdr $2"; }
 client_ping() { ip netns exec "$(ns c)" ping -c1 -W1 "$1" >/dev/null 2>&1; }
+
+# Helpers are used inside `bash -c` conditions too.
+export TMP TAG LVSCTL
+export -f ns ctl state field is_state has_addr mac_of client_neigh_is client_ping node_pid
