@@ -161,8 +161,14 @@ int main(int argc, char** argv) {
     return 1;
   }
   config::Config cfg = std::move(*loaded.config);
-  const LogTargetKind target =
+  LogTargetKind target =
       o.logTarget.empty() ? fromConfig(cfg.global.log_target) : *parseLogTarget(o.logTarget);
+  if (target == LogTargetKind::Journal && ::access("/run/systemd/journal/socket", W_OK) != 0) {
+    // No journald (containers, minimal hosts): keep the logs visible instead of dropping them.
+    log.warning("log_target journal: no journald socket; logging to stderr",
+                {{"event", "log_fallback"}});
+    target = LogTargetKind::Stderr;
+  }
   auto sink = makeSink(target, cfg.global.syslog_facility);
 
   const std::string pidPath = o.pidFile.empty() ? cfg.global.pid_file : o.pidFile;
