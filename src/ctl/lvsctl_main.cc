@@ -1,5 +1,6 @@
 // lvsctl: talks to lvsd over its control socket.
 //   lvsctl [-s SOCKET] status [--json] | reload | check-config FILE | version | vrrp [--json]
+//          | ipvs [--stats|--rate] [--exact] [--json]
 // Exit codes: 0 ok, 1 the daemon answered with an error (or the config is invalid), 2 usage,
 // 3 cannot connect / no answer.
 #include <CLI/CLI.hpp>
@@ -9,6 +10,7 @@
 
 #include "ctl/client.h"
 #include "ctl/format.h"
+#include "ctl/ipvs_format.h"
 #include "ctl/protocol.h"
 
 namespace {
@@ -47,6 +49,11 @@ int run(const std::string& socket, int timeoutMs, const std::string& cmd,
     std::cout << formatCheckConfig(data);
   } else if (cmd == "vrrp") {
     std::cout << formatVrrp(data);
+  } else if (cmd == "ipvs") {
+    std::cout << formatIpvs(data, args.value("mode", "list"), args.value("exact", false));
+    for (const auto& p : ipvsProblems(data)) {
+      std::cerr << "lvsctl: " << p << "\n";
+    }
   } else if (cmd == "version") {
     const auto field = [&](const char* key) -> std::string {
       if (!data.is_object() || !data.contains(key)) {
@@ -95,6 +102,14 @@ int main(int argc, char** argv) {
   version->add_flag("--json", json, "print the raw JSON data object");
   auto* vrrp = app.add_subcommand("vrrp", "VRRP instances: state, priorities, master, counters");
   vrrp->add_flag("--json", json, "print the raw JSON data object");
+  auto* ipvs = app.add_subcommand("ipvs", "the kernel's IPVS table, as `ipvsadm -Ln` shows it");
+  bool ipvsStats = false;
+  bool ipvsRate = false;
+  bool ipvsExact = false;
+  auto* statsFlag = ipvs->add_flag("--stats", ipvsStats, "counters (ipvsadm -Ln --stats)");
+  ipvs->add_flag("--rate", ipvsRate, "rates (ipvsadm -Ln --rate)")->excludes(statsFlag);
+  ipvs->add_flag("--exact", ipvsExact, "exact numbers, no K/M/G");
+  ipvs->add_flag("--json", json, "print the raw JSON data object");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -109,6 +124,10 @@ int main(int argc, char** argv) {
     cmd = "reload";
   } else if (vrrp->parsed()) {
     cmd = "vrrp";
+  } else if (ipvs->parsed()) {
+    cmd = "ipvs";
+    args["mode"] = ipvsStats ? "stats" : ipvsRate ? "rate" : "list";
+    args["exact"] = ipvsExact;
   } else if (check->parsed()) {
     cmd = "check-config";
     std::error_code ec;

@@ -134,16 +134,6 @@ int ChildChannel::run() {
   return exitCode_;
 }
 
-int runCheckerChild(const config::Config& config, ChildChannel& channel) {
-  auto servers = std::make_shared<size_t>(config.virtual_servers.size());
-  channel.setStatusProvider([servers] { return ctl::Json{{"virtual_servers", *servers}}; });
-  channel.setReloadHandler([servers](const config::Config& c) -> Result<void> {
-    *servers = c.virtual_servers.size();
-    return {};
-  });
-  return channel.run();
-}
-
 void resetChildSignals() {
   std::signal(SIGTERM, SIG_DFL);
   std::signal(SIGCHLD, SIG_DFL);

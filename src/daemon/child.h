@@ -70,7 +70,8 @@ using ChildEntry = std::function<int(const config::Config&, ChildChannel&)>;
 
 /// VRRP engine child (daemon/vrrp_child.cc): runs vrrp::io::Engine, reports {"vrrp": status}.
 int runVrrpChild(const config::Config& config, ChildChannel& channel);
-/// Checker + IPVS engine child (placeholder until those engines land).
+/// Checker + IPVS engine child (daemon/checker_child.cc): programs the config's virtual servers,
+/// reports {"virtual_servers": n, "ipvs": IpvsManager::status()}.
 int runCheckerChild(const config::Config& config, ChildChannel& channel);
 
 /// In a freshly forked child, before unblocking signals: the supervisor's (Asio) handlers must

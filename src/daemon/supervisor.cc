@@ -12,6 +12,7 @@
 
 #include "config/loader.h"
 #include "daemon/exit_status.h"
+#include "daemon/ipvs_command.h"
 
 #ifndef LVSD_VERSION
 #define LVSD_VERSION "0.0.0"
@@ -99,6 +100,15 @@ void Supervisor::registerCommands() {
     return Unexpected(
         ctl::ProtocolError{std::string(ctl::code::kFailed), "no vrrp child in this daemon"});
   });
+  registry_.add("ipvs", makeIpvsCommand([this]() -> ctl::Json {
+                  for (const auto& c : children_) {
+                    const auto it = c->report.find("ipvs");
+                    if (c->name == "checker" && it != c->report.end()) {
+                      return *it;
+                    }
+                  }
+                  return nullptr;
+                }));
   registry_.add("check-config",
                 [](const ctl::Json& args) -> Expected<ctl::Json, ctl::ProtocolError> {
                   const auto p = args.find("path");

@@ -1,0 +1,237 @@
+#include "daemon/ipvs_manager.h"
+
+#include <spawn.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+
+extern char** environ;
+
+namespace lvsd::daemon {
+
+namespace {
+
+constexpr size_t kMaxOpsListed = 200;
+
+bool exists(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+/// Runs `modprobe -q MODULE`. @return its exit status (127 when it cannot be run).
+int modprobe(const std::string& module) {
+  std::string prog = "modprobe";
+  std::string q = "-q";
+  std::string m = module;
+  char* argv[] = {prog.data(), q.data(), m.data(), nullptr};
+  pid_t pid = 0;
+  if (::posix_spawnp(&pid, "modprobe", nullptr, nullptr, argv, environ) != 0) {
+    return 127;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) {
+      return 127;
+    }
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+}  // namespace
+
+void IpvsManager::open() {
+  if (prog_) {
+    return;
+  }
+  auto p = ipvs::Programmer::open();
+  if (!p && modprobe("ip_vs") == 0) {
+    p = ipvs::Programmer::open();
+  }
+  if (!p) {
+    unavailable_ = "ipvs unavailable: " + p.error().message;
+    log_.warning(unavailable_ + "; virtual servers are not programmed",
+                 {{"event", "ipvs_unavailable"}});
+    return;
+  }
+  prog_ = std::move(*p);
+  unavailable_.clear();
+  log_.info("IPVS generic netlink family opened", {{"event", "ipvs_open"}});
+}
+
+std::string IpvsManager::ensureScheduler(const std::string& name) {
+  if (schedulersLoaded_.count(name) != 0) {
+    return {};
+  }
+  const std::string module = "ip_vs_" + name;
+  if (exists("/sys/module/" + module) || modprobe(module) == 0) {
+    schedulersLoaded_.insert(name);
+    return {};
+  }
+  return "scheduler '" + name + "' not available: module " + module + " not installed" +
+         (name == "swrr" || name == "chbl" ? " (lvsd's own module, see docs/kmod.md)" : "");
+}
+
+void IpvsManager::setChblLoadFactor(const config::Config& config) {
+  std::optional<double> factor;
+  for (const auto& vs : config.virtual_servers) {
+    if (vs.scheduler != "chbl") {
+      continue;
+    }
+    if (factor && *factor != vs.load_factor) {
+      log_.warning("ip_vs_chbl has one load_factor for all services; using " +
+                       std::to_string(*factor) + ", not " + std::to_string(vs.load_factor) +
+                       " of " + vs.name,
+                   {{"event", "chbl_load_factor"}});
+      continue;
+    }
+    factor = vs.load_factor;
+  }
+  const std::string path = "/sys/module/ip_vs_chbl/parameters/load_factor";
+  if (!factor || !exists(path)) {
+    return;
+  }
+  std::ofstream f(path);
+  f << static_cast<unsigned>(std::lround(*factor * 100.0)) << "\n";
+  if (!f.flush()) {
+    log_.warning("cannot write " + path, {{"event", "chbl_load_factor"}});
+  }
+}
+
+void IpvsManager::start(const config::Config& config) {
+  desired_ = ipvs::DesiredState::fromConfig(config);
+  open();
+  if (prog_) {
+    apply("start");
+    setChblLoadFactor(config);
+  }
+}
+
+void IpvsManager::reload(const config::Config& config) {
+  std::vector<ipvs::ServiceKey> scope = desired_.keys();
+  desired_ = ipvs::DesiredState::fromConfig(config);
+  open();  // IPVS may have become available (module loaded) since the start
+  if (!prog_) {
+    return;
+  }
+  for (const auto& k : desired_.keys()) {
+    if (std::find(scope.begin(), scope.end(), k) == scope.end()) {
+      scope.push_back(k);
+    }
+  }
+  sync("reload", desired_.table(), std::move(scope));
+  setChblLoadFactor(config);
+}
+
+void IpvsManager::stop() {
+  if (!prog_) {
+    return;
+  }
+  sync("stop", desired_.tableOnStop(), desired_.keys());
+}
+
+void IpvsManager::apply(const std::string& trigger) {
+  if (!prog_) {
+    return;
+  }
+  sync(trigger, desired_.table(), desired_.keys());
+}
+
+void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
+                       std::vector<ipvs::ServiceKey> scope) {
+  SyncRecord rec;
+  rec.trigger = trigger;
+  serviceErrors_.clear();
+  auto kernel = prog_->readKernel();
+  if (!kernel) {
+    rec.errors.push_back("reading the IPVS table: " + kernel.error().message);
+    log_.error(rec.errors.back(), {{"event", "ipvs_read_failed"}});
+    last_ = std::move(rec);
+    return;
+  }
+  ipvs::Table desired = desiredIn;
+  // A service whose scheduler module is missing fails alone: it is left as the kernel has it.
+  std::erase_if(desired.services, [&](const ipvs::Service& s) {
+    std::string err = ensureScheduler(s.scheduler);
+    if (err.empty()) {
+      return false;
+    }
+    serviceErrors_.emplace_back(s.key, err);
+    std::erase(scope, s.key);
+    return true;
+  });
+  if (desired.timeouts) {
+    desired.timeouts = ipvs::resolveTimeouts(*desired.timeouts, kernel->timeouts);
+  }
+  const ipvs::ApplyReport rep = prog_->sync(desired, ipvs::Scope::only(scope));
+  rec.ops = rep.results.size();
+  rec.opsSent = rep.opsSent;
+  for (const auto& r : rep.results) {
+    if (rec.opList.size() < kMaxOpsListed) {
+      rec.opList.push_back(ipvs::describe(r.op) + (r.error == 0 ? "" : ": " + r.message));
+    }
+  }
+  for (const auto& f : rep.failed) {
+    serviceErrors_.emplace_back(f.key, f.message + (f.rolledBack ? " (rolled back)" : ""));
+  }
+  for (const auto& [key, message] : serviceErrors_) {
+    const std::string name = desired_.nameOf(key);
+    rec.errors.push_back("virtual server " + (name.empty() ? "" : name + " ") + "(" +
+                         ipvs::toString(key) + "): " + message);
+    log_.error(rec.errors.back(), {{"event", "ipvs_service_failed"}, {"service", name}});
+  }
+  for (const auto& e : rep.errors) {
+    if (std::none_of(rep.failed.begin(), rep.failed.end(),
+                     [&](const ipvs::ServiceFailure& f) { return f.message == e; })) {
+      rec.errors.push_back(e);
+    }
+  }
+  ++syncs_;
+  opsTotal_ += rec.opsSent;
+  log_.info("ipvs " + trigger + ": " + std::to_string(rec.ops) + " ops, " +
+                std::to_string(rec.errors.size()) + " errors",
+            {{"event", "ipvs_sync"},
+             {"trigger", trigger},
+             {"ops", std::to_string(rec.ops)},
+             {"errors", std::to_string(rec.errors.size())}});
+  last_ = std::move(rec);
+}
+
+ctl::Json IpvsManager::status() const {
+  ctl::Json services = ctl::Json::array();
+  for (const auto& v : desired_.virtuals()) {
+    const auto err = std::find_if(serviceErrors_.begin(), serviceErrors_.end(),
+                                  [&](const auto& e) { return e.first == v.settings.key; });
+    ctl::Json s{{"name", v.name}, {"service", ipvs::toString(v.settings.key)}};
+    if (!prog_) {
+      s["state"] = "unavailable";
+    } else if (err != serviceErrors_.end()) {
+      s["state"] = "failed";
+      s["error"] = err->second;
+    } else {
+      s["state"] = last_ ? "programmed" : "pending";
+    }
+    services.push_back(std::move(s));
+  }
+  ctl::Json out{{"available", prog_ != nullptr},
+                {"services", services},
+                {"syncs", syncs_},
+                {"ops_total", opsTotal_}};
+  if (!unavailable_.empty()) {
+    out["error"] = unavailable_;
+  }
+  if (last_) {
+    out["last_sync"] = ctl::Json{{"trigger", last_->trigger},
+                                 {"ops", last_->ops},
+                                 {"ops_sent", last_->opsSent},
+                                 {"op_list", last_->opList},
+                                 {"errors", last_->errors}};
+  } else {
+    out["last_sync"] = nullptr;
+  }
+  return out;
+}
+
+}  // namespace lvsd::daemon

@@ -1,0 +1,71 @@
+#pragma once
+// The IPVS side of the checker child: programs the virtual servers of the config into the
+// kernel by diff (adopting what matches at start, touching only services the config names),
+// re-syncs on reload (scope: old ∪ new config services), keeps or removes services on stop
+// (on_stop), and reports what it did. The health checker drives it through desired() +
+// apply(): it changes weights/health in the desired state, never the kernel directly.
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "common/log.h"
+#include "config/model.h"
+#include "ctl/protocol.h"
+#include "ipvs/from_config.h"
+#include "ipvs/nl/programmer.h"
+
+namespace lvsd::daemon {
+
+class IpvsManager {
+public:
+  explicit IpvsManager(Logger log) : log_(std::move(log)) {}
+
+  /// Opens IPVS (reporting "ipvs unavailable: ..." when it cannot, and staying usable) and
+  /// brings the config's services to the desired state.
+  void start(const config::Config& config);
+  /// A new config: services it drops are removed, others are edited by diff.
+  void reload(const config::Config& config);
+  /// lvsd stops: services with on_stop = keep stay as they are, the others are removed.
+  void stop();
+
+  /// The desired state health checks change (then call apply()).
+  ipvs::DesiredState& desired() { return desired_; }
+  /// Brings the kernel to desired() (scope: the config's services). @p trigger names the cause
+  /// in the report ("start", "reload", "health", ...).
+  void apply(const std::string& trigger);
+
+  [[nodiscard]] bool available() const { return prog_ != nullptr; }
+  /// {"available","error","last_sync":{...},"services":[...],"syncs","ops_total"}.
+  [[nodiscard]] ctl::Json status() const;
+
+private:
+  struct SyncRecord {
+    std::string trigger;
+    size_t ops = 0;      ///< ops of the diff (each netlink operation once)
+    size_t opsSent = 0;  ///< netlink operations incl. rollback
+    std::vector<std::string> opList;
+    std::vector<std::string> errors;
+  };
+
+  void open();
+  void sync(const std::string& trigger, const ipvs::Table& desired,
+            std::vector<ipvs::ServiceKey> scope);
+  /// modprobe ip_vs_<name> unless loaded. @return an error message, "" when available.
+  std::string ensureScheduler(const std::string& name);
+  void setChblLoadFactor(const config::Config& config);
+
+  Logger log_;
+  std::unique_ptr<ipvs::Programmer> prog_;
+  std::string unavailable_;
+  ipvs::DesiredState desired_;
+  std::set<std::string> schedulersLoaded_;
+  std::vector<std::pair<ipvs::ServiceKey, std::string>> serviceErrors_;
+  std::optional<SyncRecord> last_;
+  uint64_t syncs_ = 0;
+  uint64_t opsTotal_ = 0;
+};
+
+}  // namespace lvsd::daemon
