@@ -42,13 +42,15 @@ Json reloadToJson(const ReloadInfo& r) {
 Json buildStatus(const DaemonInfo& info) {
   Json children = Json::array();
   for (const auto& c : info.children) {
-    children.push_back(Json{{"name", c.name},
-                            {"pid", c.pid == 0 ? Json(nullptr) : Json(c.pid)},
-                            {"state", c.state},
-                            {"restarts", c.restarts},
-                            {"last_exit", c.lastExit.empty() ? Json(nullptr) : Json(c.lastExit)},
-                            {"generation", c.generation},
-                            {"report", c.report}});
+    children.push_back(
+        Json{{"name", c.name},
+             {"pid", c.pid == 0 ? Json(nullptr) : Json(c.pid)},
+             {"state", c.state},
+             {"restarts", c.restarts},
+             {"last_exit", c.lastExit.empty() ? Json(nullptr) : Json(c.lastExit)},
+             {"generation", c.generation},
+             {"reload_error", c.reloadError.empty() ? Json(nullptr) : Json(c.reloadError)},
+             {"report", c.report}});
   }
   return Json{{"daemon",
                {{"version", info.version},

@@ -22,6 +22,7 @@ struct ChildInfo {
   std::string lastExit;          ///< describeExit() of the last exit, empty if none
   uint64_t generation = 0;       ///< config generation the child last reported
   Json report = Json::object();  ///< the child's own status object
+  std::string reloadError;       ///< why the last reload was not applied; empty if it was
 };
 
 struct ReloadInfo {

@@ -309,6 +309,7 @@ void Supervisor::onChildLine(Child& c, const std::string& line) {
     c.report = std::move(msg->status);
     return;
   }
+  c.reloadError = msg->ok ? std::string() : msg->error;
   if (!msg->ok) {
     log_.error("child " + c.name + " could not apply generation " +
                    std::to_string(msg->generation) + ": " + msg->error,
@@ -501,7 +502,7 @@ DaemonInfo Supervisor::snapshot() const {
   for (const auto& c : children_) {
     const bool stale = c->pid > 0 && now - c->lastReportAt > opts_.childStaleAfter;
     d.children.push_back(ChildInfo{c->name, c->pid, stale ? "unresponsive" : c->state, c->restarts,
-                                   c->lastExit, c->generation, c->report});
+                                   c->lastExit, c->generation, c->report, c->reloadError});
   }
   return d;
 }

@@ -61,6 +61,7 @@ private:
     std::string lastExit;
     uint64_t generation = 0;
     ctl::Json report = ctl::Json::object();
+    std::string reloadError;
     MonoTime startedAt{};
     MonoTime lastReportAt{};
     RestartBackoff backoff;

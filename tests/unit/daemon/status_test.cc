@@ -24,8 +24,8 @@ TEST(BuildStatus, HasDocumentedShape) {
   d.generation = 2;
   d.vrrpInstances = 1;
   d.virtualServers = 3;
-  d.children.push_back(ChildInfo{"vrrp", 11, "running", 0, "", 2, Json{{"vrrp_instances", 1}}});
-  d.children.push_back(ChildInfo{"checker", 0, "backoff", 2, "exited with status 1", 1, {}});
+  d.children.push_back(ChildInfo{"vrrp", 11, "running", 0, "", 2, Json{{"vrrp_instances", 1}}, ""});
+  d.children.push_back(ChildInfo{"checker", 0, "backoff", 2, "exited with status 1", 1, {}, ""});
   Json s = buildStatus(d);
   EXPECT_EQ(s["daemon"]["pid"], 10);
   EXPECT_EQ(s["config"]["generation"], 2);
@@ -35,12 +35,15 @@ TEST(BuildStatus, HasDocumentedShape) {
   EXPECT_TRUE(s["children"][0]["last_exit"].is_null());
   EXPECT_TRUE(s["children"][1]["pid"].is_null());
   EXPECT_EQ(s["children"][1]["restarts"], 2);
+  EXPECT_TRUE(s["children"][0]["reload_error"].is_null());
   EXPECT_EQ(s["counts"]["virtual_servers"], 3);
 
+  d.children[1].reloadError = "engine said no";
   d.lastReload = ReloadInfo{false, "t", 2, "/f", {"/f:3: x: bad"}};
   s = buildStatus(d);
   EXPECT_EQ(s["last_reload"]["ok"], false);
   EXPECT_EQ(s["last_reload"]["errors"][0], "/f:3: x: bad");
+  EXPECT_EQ(s["children"][1]["reload_error"], "engine said no");
 }
 
 TEST(CheckResult, ListsDiagnostics) {
