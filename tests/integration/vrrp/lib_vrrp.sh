@@ -50,8 +50,9 @@ need_root() {
 need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (scripts/install-deps.sh)"; }
 
 # poll_until SECONDS CMD...: retries CMD every 20 ms until it succeeds or the deadline passes.
+ns_of() { awk "BEGIN { printf \"%.0f\", $1 * 1000000000 }"; }
 poll_until() {
-  local deadline=$(($(date +%s%N) + $1 * 1000000000))
+  local deadline=$(($(date +%s%N) + $(ns_of "$1")))
   shift
   until "$@" >/dev/null 2>&1; do
     if [ "$(date +%s%N)" -gt "$deadline" ]; then
@@ -65,7 +66,7 @@ poll_until() {
 
 # holds SECONDS CMD...: CMD must keep succeeding for SECONDS (checked every 100 ms).
 holds() {
-  local deadline=$(($(date +%s%N) + $1 * 1000000000))
+  local deadline=$(($(date +%s%N) + $(ns_of "$1")))
   shift
   while [ "$(date +%s%N)" -lt "$deadline" ]; do
     "$@" >/dev/null 2>&1 || { local what="$*"; echo "stopped holding: ${what:0:100}" >&2; return 1; }
