@@ -32,7 +32,10 @@ bool Scope::owns(const ServiceKey& k) const {
 
 namespace {
 
-void diffDests(const Service& have, const Service& want, std::vector<IpvsOp>& ops) {
+// Additions and edits of destinations, then the service edit (a new scheduler initialises its
+// state - wrr's current weight, mh/sh lookup tables - from the final destinations and weights,
+// as `ipvsadm -e ... ; ipvsadm -E -s new` would), then removals.
+void diffService(const Service& have, const Service& want, std::vector<IpvsOp>& ops) {
   for (const auto& d : want.dests) {
     if (have.findDest(d.addr, d.port) == nullptr) {
       ops.push_back(IpvsOp::addDest(want.key, d));
@@ -43,6 +46,9 @@ void diffDests(const Service& have, const Service& want, std::vector<IpvsOp>& op
     if (h != nullptr && !h->sameSettings(d)) {
       ops.push_back(IpvsOp::editDest(want.key, d));
     }
+  }
+  if (!have.sameSettings(want)) {
+    ops.push_back(IpvsOp::editService(want));
   }
   for (const auto& h : have.dests) {
     if (want.findDest(h.addr, h.port) == nullptr) {
@@ -75,10 +81,7 @@ std::vector<IpvsOp> diff(const Table& kernel, const Table& desired, const Scope&
     if (h == nullptr) {
       continue;
     }
-    if (!h->sameSettings(w)) {
-      ops.push_back(IpvsOp::editService(w));
-    }
-    diffDests(*h, w, ops);
+    diffService(*h, w, ops);
   }
   for (const auto& h : kernel.services) {
     if (find(want, h.key) == nullptr && scope.owns(h.key)) {

@@ -21,9 +21,10 @@ struct Scope {
   [[nodiscard]] bool owns(const ServiceKey& k) const;
 };
 
-/// Order: new services (each followed by its destinations), then per existing service: service
-/// edit, destination additions, edits, and removals last (no moment with fewer servers than
-/// needed), then removal of services no longer desired, then timeouts and sync daemons.
+/// Order: new services (each followed by its destinations), then per existing service:
+/// destination additions, edits, the service edit (so a new scheduler starts from the final
+/// destinations and weights), and removals last (no moment with fewer servers than needed), then
+/// removal of services no longer desired, then timeouts and sync daemons.
 /// A weight-only change is exactly one EditDest; a scheduler/flags/persistence change is one
 /// EditService.
 std::vector<IpvsOp> diff(const Table& kernel, const Table& desired, const Scope& scope);

@@ -74,6 +74,21 @@ TEST(IpvsDiff, SchedulerOrFlagsChangeIsOneServiceEdit) {
   EXPECT_EQ(ops[0].svc.scheduler, "sh");
 }
 
+TEST(IpvsDiff, SchedulerChangeAfterWeightEditsBeforeRemovals) {
+  Table kernel;
+  kernel.services = {svc("10.0.0.1", 80, "rr", {1, 1, 1})};
+  Table desired = kernel;
+  desired.services[0].scheduler = "wrr";
+  desired.services[0].dests[0].weight = 3;
+  desired.services[0].dests.pop_back();
+  auto ops = diff(kernel, desired, {});
+  ASSERT_EQ(ops.size(), 3U);
+  EXPECT_EQ(ops[0].kind, OpKind::EditDest);
+  EXPECT_EQ(ops[1].kind, OpKind::EditService);
+  EXPECT_EQ(ops[1].svc.scheduler, "wrr");
+  EXPECT_EQ(ops[2].kind, OpKind::DelDest);
+}
+
 TEST(IpvsDiff, PersistenceFieldsIgnoredWithoutPersistentFlag) {
   Table kernel;
   kernel.services = {svc("10.0.0.1", 80, "rr", {1})};
