@@ -220,8 +220,10 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
   auto sh = std::make_shared<HttpShared>();
   sh->spec = s;
   sh->ep = tcp::endpoint(toAsio(s.address), s.port);
-  const std::string host = s.host.empty() ? s.address.toString() : s.host;
-  sh->verifyName = !s.sni.empty() ? s.sni : host;
+  const std::string host = !s.host.empty()    ? s.host
+                           : s.address.isV6() ? "[" + s.address.toString() + "]"
+                                              : s.address.toString();
+  sh->verifyName = !s.sni.empty() ? s.sni : !s.host.empty() ? s.host : s.address.toString();
   if (!IpAddress::parse(sh->verifyName)) {
     sh->sni = sh->verifyName;
   }
@@ -244,9 +246,10 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
   req.version(11);
   req.method_string(s.method);
   req.target(s.path.empty() ? "/" : s.path);
-  req.set(http::field::host, s.port == (s.tls ? 443 : 80) || s.host.find(':') != std::string::npos
-                                 ? host
-                                 : host + ":" + std::to_string(s.port));
+  // A configured Host goes out verbatim; the address default carries a non-default port.
+  const bool defaultPort = s.port == (s.tls ? 443 : 80);
+  req.set(http::field::host,
+          !s.host.empty() || defaultPort ? host : host + ":" + std::to_string(s.port));
   req.set(http::field::user_agent, "lvsd-check");
   req.set(http::field::connection, "close");
   for (const auto& [k, v] : s.headers) {

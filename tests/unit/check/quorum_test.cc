@@ -42,5 +42,24 @@ TEST(Quorum, SorryServerReplacesRealServersWithoutQuorum) {
   EXPECT_EQ(d.dests, (std::vector<DesiredDest>{{1, 4}, {2, 6}, {3, 0}}));
 }
 
+// A weight change on one server changes exactly one destination of the desired model, so the
+// IPVS diff sends one edit for it.
+TEST(Quorum, OneWeightChangeIsOneDestChange) {
+  Quorum q({1, 0});
+  std::vector<RealServerView> rs{
+      {1, {true, 4, 4}, false}, {2, {true, 6, 6}, false}, {3, {true, 5, 5}, false}};
+  q.update(upWeightSum(rs));
+  const auto before = buildDesired(rs, q, 99);
+  rs[1].decision = {true, 3, 3};
+  q.update(upWeightSum(rs));
+  const auto after = buildDesired(rs, q, 99);
+  ASSERT_EQ(before.dests.size(), after.dests.size());
+  int changed = 0;
+  for (size_t i = 0; i < before.dests.size(); ++i) {
+    changed += before.dests[i] == after.dests[i] ? 0 : 1;
+  }
+  EXPECT_EQ(changed, 1);
+}
+
 }  // namespace
 }  // namespace lvsd::check

@@ -193,7 +193,8 @@ TEST_F(SchedulerTest, StartupSpreadingOf10kChecks) {
   for (const auto& [b, n] : buckets) {
     maxFirst = std::max(maxFirst, n);
   }
-  EXPECT_LE(maxFirst, 25) << "first round";
+  RecordProperty("max_per_10ms_first_round", maxFirst);
+  EXPECT_LE(maxFirst, 30) << "first round (ideal 20; seed 42 gives 25)";
   EXPECT_LT(bucketOf(clock_.now()), 500);
   // Ten more rounds: jitter keeps it spread (random, so allow more than the ideal 20).
   buckets.clear();
@@ -211,7 +212,8 @@ TEST_F(SchedulerTest, StartupSpreadingOf10kChecks) {
   for (const auto& [b, n] : buckets) {
     maxLater = std::max(maxLater, n);
   }
-  EXPECT_LE(maxLater, 50) << "steady state";
+  RecordProperty("max_per_10ms_steady", maxLater);
+  EXPECT_LE(maxLater, 50) << "steady state (seed 42 gives 39)";
 }
 
 TEST(VanDerCorput, FirstValues) {
