@@ -57,6 +57,37 @@ std::string counters(const Stats& s, FormatOptions::Mode mode, bool exact) {
          largeNum(s.inBps, exact) + largeNum(s.outBps, exact);
 }
 
+// ipvsadm's service order: fwmark, family (AF_INET before AF_INET6), protocol number, address,
+// port. Addresses compare as ipvsadm does, by the int difference of host-order 32-bit words
+// (which wraps for IPv4 addresses more than 2^31 apart, e.g. 10.0.0.1 sorts after 200.0.0.1).
+int ipvsadmOrder(const ServiceKey& a, const ServiceKey& b) {
+  if (a.fwmark != b.fwmark) {
+    return a.fwmark < b.fwmark ? -1 : 1;
+  }
+  if (a.family != b.family) {
+    return a.family == Family::V4 ? -1 : 1;
+  }
+  if (a.fwmark != 0) {
+    return 0;
+  }
+  if (a.protocol != b.protocol) {
+    return static_cast<uint16_t>(a.protocol) < static_cast<uint16_t>(b.protocol) ? -1 : 1;
+  }
+  const size_t words = a.addr.size() / 4;
+  for (size_t i = 0; i < words; ++i) {
+    const auto word = [i](const IpAddress& x) {
+      const auto& by = x.bytes();
+      return static_cast<uint32_t>(by[4 * i] << 24 | by[4 * i + 1] << 16 | by[4 * i + 2] << 8 |
+                                   by[4 * i + 3]);
+    };
+    const auto r = static_cast<int32_t>(word(a.addr) - word(b.addr));
+    if (r != 0) {
+      return r;
+    }
+  }
+  return static_cast<int>(a.port) - static_cast<int>(b.port);
+}
+
 }  // namespace
 
 std::string formatServiceFlags(const Service& s) {
@@ -123,13 +154,8 @@ std::string formatTable(const Table& t, const FormatOptions& opts) {
   for (const auto& s : t.services) {
     svcs.push_back(&s);
   }
-  std::sort(svcs.begin(), svcs.end(), [](const Service* a, const Service* b) {
-    // ipvsadm: fwmark services after address services; then protocol, address, port.
-    if ((a->key.fwmark != 0) != (b->key.fwmark != 0)) {
-      return a->key.fwmark == 0;
-    }
-    return a->key < b->key;
-  });
+  std::sort(svcs.begin(), svcs.end(),
+            [](const Service* a, const Service* b) { return ipvsadmOrder(a->key, b->key) < 0; });
   for (const Service* s : svcs) {
     const std::string name = serviceName(s->key);
     if (opts.mode == Mode::List) {

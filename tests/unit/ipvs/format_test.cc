@@ -80,3 +80,32 @@ TEST(IpvsErrors, NamesTheCause) {
 
 }  // namespace
 }  // namespace lvsd::ipvs
+
+namespace lvsd::ipvs {
+namespace {
+
+// ipvsadm sorts by protocol, then address, then port (not port first), and compares addresses
+// by the wrapping int difference of host-order words.
+TEST(IpvsFormat, ServiceOrderLikeIpvsadm) {
+  const auto key = [](const char* a, uint16_t port) {
+    return ServiceKey::tcp(*IpAddress::parse(a), port);
+  };
+  Table t;
+  for (auto k :
+       {key("10.9.9.9", 22), key("200.0.0.1", 80), key("10.0.0.100", 81), key("10.0.0.100", 80)}) {
+    Service s;
+    s.key = k;
+    s.scheduler = "rr";
+    t.services.push_back(s);
+  }
+  FormatOptions o;
+  o.title = false;
+  const std::string out = formatTable(t, o);
+  const auto at = [&](const char* s) { return out.find(s); };
+  EXPECT_LT(at("10.0.0.100:80 "), at("10.0.0.100:81 "));
+  EXPECT_LT(at("10.0.0.100:81 "), at("10.9.9.9:22 "));
+  EXPECT_LT(at("200.0.0.1:80 "), at("10.0.0.100:80 "));  // 200.x - 10.x wraps negative
+}
+
+}  // namespace
+}  // namespace lvsd::ipvs
