@@ -8,6 +8,12 @@
 #      are pointed at a temp directory (-s / --pid-file) so nothing touches /run/lvsd
 #   4. wait for the control socket, show `lvsctl status`
 #   5. stop lvsd with SIGTERM and show that it exited 0
+#   6. the reference IPVS demo in a QEMU guest running Debian's kernel (the host may have no IPVS;
+#      tests/kernel/setup.sh prepares the guest): three backends in namespaces answer "This is
+#      service #1/#2/#3" behind a NAT virtual service that lvsd programs from
+#      etc/examples/demo-guest.conf: rr, 12 requests (4/4/4); then the config gets backend #1
+#      weight 3 and scheduler wrr, lvsctl reload, 12 more requests (8/2/2, cumulative 12/6/6); the
+#      stats table (`lvsctl ipvs --stats`, checked equal to `ipvsadm -Ln --stats`) after each phase
 # (lvsd0 is a veth pair when the kernel has no dummy driver.)
 # Everything it creates (namespace, processes, temp dir) is removed on exit.
 set -euo pipefail
@@ -73,4 +79,10 @@ set -e
 LVSD_PID=
 echo "lvsd exited with status $rc"
 [ "$rc" = 0 ] || exit 1
+
+say "reference IPVS demo: lvsd in a QEMU guest (tests/kernel/setup.sh, run-in-guest.sh)"
+tests/kernel/setup.sh
+tests/kernel/run-in-guest.sh -t 300 -f "$LVSD" -f "$LVSCTL" -f tests/kernel/ipvs/lib.sh \
+  -f tests/kernel/ipvs/daemon_lib.sh -f etc/examples/demo-guest.conf \
+  tests/kernel/ipvs/daemon_demo.sh demo-guest.conf
 say "demo finished"
