@@ -38,4 +38,18 @@ expect_match "agent maint" '"admin":"maint"' --kind agent --port "$agent"
 echo "ready,up" > "$TMP/agent.txt"
 expect_match "agent ready" '"admin":"ready".*"verdict":"up"' --kind agent --port "$agent"
 expect down "agent unreachable" --kind agent --port "$closed"
+
+# IPv6 loopback.
+if "$PY" -c 'import socket; s=socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+  responder banner --host ::1
+  expect up "tcp over IPv6" --kind tcp --addr ::1 --port "$PORT" --expect LVSD-READY
+  responder udp-echo --host ::1
+  expect up "udp over IPv6" --kind udp --addr ::1 --port "$PORT" --payload v6 --expect pong:v6
+  expect_match "udp over IPv6, port unreachable" '"reason":"udp: port unreachable","verdict":"down"' \
+    --kind udp --addr ::1 --port "$(free_port)" --payload x
+elif [ "${CI:-}" = true ]; then
+  echo "FAIL no IPv6 loopback (CI=true)" >&2; FAILS=$((FAILS + 1))
+else
+  echo "note: no IPv6 loopback, IPv6 cases not run"
+fi
 finish
