@@ -2,8 +2,9 @@
 # Shared helpers for lvsd integration tests (source it: `. "$(dirname "$0")/../lib.sh"`).
 #
 #   require_root / require_netns     skip (exit 77) when the facility is absent, FAIL when CI=true
-#   netns_create                     prints a fresh, unique namespace name; deleted at exit
-#   tmpdir_create                    prints a fresh temp dir; removed at exit
+#   netns_create VAR                 creates a unique namespace, name in VAR; deleted at exit
+#   tmpdir_create VAR                creates a temp dir, path in VAR; removed at exit
+#   (both set a variable instead of printing: a $(...) subshell would lose the cleanup)
 #   on_exit CMD...                   registers cleanup, run in reverse order at exit
 #   spawn_bg VAR CMD...              starts CMD in the background, stores its pid in VAR, kills it at exit
 #   poll_until SECONDS WHAT CMD...   re-runs CMD until it succeeds or the deadline passes (fails the test)
@@ -62,14 +63,14 @@ netns_create() {
   ip netns add "$name" || fail "ip netns add $name"
   on_exit "ip netns del $name"
   ip -n "$name" link set lo up
-  printf '%s\n' "$name"
+  printf -v "$1" '%s' "$name"
 }
 
 tmpdir_create() {
   local d
   d=$(mktemp -d /tmp/lvsd-it.XXXXXX)
   on_exit "rm -rf $d"
-  printf '%s\n' "$d"
+  printf -v "$1" '%s' "$d"
 }
 
 # spawn_bg VAR CMD... : background process whose pid lands in VAR; SIGKILLed at exit if alive.

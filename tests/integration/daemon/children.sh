@@ -3,8 +3,8 @@
 # logged with the signal; when the supervisor is SIGKILLed its children die too.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 LOG=$D/lvsd.log
 write_config "$D/lvsd.conf" "$D"

@@ -3,8 +3,8 @@
 # codes (2 usage, 3 cannot connect, 1 daemon error), lvsctl check-config through the daemon.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 write_config "$D/good.conf" "$D"
 printf 'global = {\n  router_id = "x";\n  control_socket = 5;\n};\n' >"$D/bad.conf"

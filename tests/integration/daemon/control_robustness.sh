@@ -3,8 +3,8 @@
 # client does not block others; 50 concurrent clients are all answered; lvsd stays up.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 write_config "$D/lvsd.conf" "$D"
 start_lvsd PID "$NS" "$D/lvsd.conf" "$D/lvsd.log"

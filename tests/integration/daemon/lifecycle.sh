@@ -3,8 +3,8 @@
 # sd_notify messages, stop with SIGTERM -> exit 0 and cleanup of socket + pid file.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 CONF=$D/lvsd.conf
 LOG=$D/lvsd.log

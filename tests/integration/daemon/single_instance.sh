@@ -4,8 +4,8 @@
 # reports startup failure through its exit code.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 write_config "$D/lvsd.conf" "$D"
 start_lvsd PID "$NS" "$D/lvsd.conf" "$D/lvsd.log"

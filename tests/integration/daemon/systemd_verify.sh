@@ -5,7 +5,7 @@
 SRC=${3:?usage: $0 LVSD LVSCTL SRCDIR}
 UNIT=$SRC/etc/systemd/lvsd.service
 command -v systemd-analyze >/dev/null || skip "systemd-analyze not installed"
-D=$(tmpdir_create)
+tmpdir_create D
 sed "s#/usr/sbin/lvsd#$LVSD#g" "$UNIT" >"$D/lvsd.service"
 grep -q "$LVSD --foreground" "$D/lvsd.service" || fail "ExecStart not rewritten"
 out=$(systemd-analyze verify --man=no "$D/lvsd.service" 2>&1) || fail "verify failed: $out"

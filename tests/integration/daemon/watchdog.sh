@@ -3,8 +3,8 @@
 # report; a hung child (SIGSTOP) stops the pings (and shows as unresponsive), SIGCONT resumes them.
 . "$(dirname "$0")/common.sh"
 require_netns
-NS=$(netns_create)
-D=$(tmpdir_create)
+netns_create NS
+tmpdir_create D
 SOCK=$D/lvsd.sock
 LOG=$D/lvsd.log
 write_config "$D/lvsd.conf" "$D"
