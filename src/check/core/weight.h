@@ -75,4 +75,39 @@ private:
   uint32_t fbApplied_;
 };
 
+/// Follows one real server's desired entry across results and slow-start ticks and reports it
+/// only when it changed, so the IPVS layer receives one edit per changed weight.
+class DestTracker {
+public:
+  DestTracker(const WeightParams& params, bool initiallyUp, MonoTime now)
+      : calc_(params, initiallyUp, now), last_(calc_.decision(now)) {}
+
+  /// Feeds a probe result and the scheduler's verdict on it.
+  /// @return the new decision when it differs from the last one reported.
+  std::optional<DestDecision> onResult(const Outcome& outcome, bool upAfter, MonoTime now) {
+    calc_.onHealth(upAfter, now);
+    calc_.onOutcome(outcome);
+    return changed(now);
+  }
+  /// Call at nextTick() (slow-start steps). @return the decision if it changed.
+  std::optional<DestDecision> onTick(MonoTime now) { return changed(now); }
+  [[nodiscard]] std::optional<MonoTime> nextTick(MonoTime now) const {
+    return calc_.nextChange(now);
+  }
+  [[nodiscard]] const DestDecision& current() const { return last_; }
+
+private:
+  std::optional<DestDecision> changed(MonoTime now) {
+    const DestDecision d = calc_.decision(now);
+    if (d == last_) {
+      return std::nullopt;
+    }
+    last_ = d;
+    return d;
+  }
+
+  WeightCalculator calc_;
+  DestDecision last_;
+};
+
 }  // namespace lvsd::check

@@ -168,5 +168,32 @@ TEST(WeightCalculator, DownResultsDoNotFeedBack) {
   EXPECT_DOUBLE_EQ(w.feedbackWeight(), 10.0);
 }
 
+TEST(DestTracker, ReportsOnlyChanges) {
+  WeightParams p;
+  p.weight = 4;
+  p.slowStart = seconds(4);
+  DestTracker t(p, true, t0());
+  EXPECT_EQ(t.current(), (DestDecision{true, 4, 4}));
+  EXPECT_FALSE(t.onResult(Outcome::up(), true, t0()));  // same decision: no edit
+  auto d = t.onResult(Outcome::down("x"), false, t0() + seconds(1));
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->present);
+  EXPECT_FALSE(t.onResult(Outcome::down("x"), false, t0() + seconds(2)));
+  const MonoTime up = t0() + seconds(3);
+  d = t.onResult(Outcome::up(), true, up);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(*d, (DestDecision{true, 1, 4}));
+  // Slow start: one report per step, then silence.
+  int edits = 0;
+  MonoTime now = up;
+  while (auto n = t.nextTick(now)) {
+    now = *n;
+    edits += t.onTick(now) ? 1 : 0;
+  }
+  EXPECT_EQ(edits, 3);  // 2, 3, 4
+  EXPECT_EQ(t.current().weight, 4U);
+  EXPECT_FALSE(t.onTick(now + seconds(10)));
+}
+
 }  // namespace
 }  // namespace lvsd::check
