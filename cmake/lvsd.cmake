@@ -44,6 +44,7 @@ function(lvsd_unit_test name)
   target_compile_options(${name} PRIVATE ${LVSD_WARNINGS})
   target_link_libraries(${name} PRIVATE ${T_LIBS} GTest::gtest GTest::gmock GTest::gtest_main)
   gtest_discover_tests(${name} PROPERTIES LABELS unit DISCOVERY_TIMEOUT 60)
+  set_property(GLOBAL APPEND PROPERTY LVSD_CHECK_TARGETS ${name})
 endfunction()
 
 # lvsd_fuzz_target(name SOURCE src CORPUS dir LIBS ...) :
@@ -61,4 +62,5 @@ function(lvsd_fuzz_target name)
   target_link_libraries(${name} PRIVATE ${F_LIBS})
   add_test(NAME fuzz_replay_${name} COMMAND ${name} -runs=0 ${F_CORPUS})
   set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz)
+  set_property(GLOBAL APPEND PROPERTY LVSD_CHECK_TARGETS ${name})
 endfunction()
