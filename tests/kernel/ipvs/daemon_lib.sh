@@ -12,9 +12,10 @@ start_lvsd() {
   "$LVSD" --foreground -f "$1" -s "$SOCK" --pid-file "$T/lvsd.pid" >>"$T/lvsd.log" 2>&1 &
   LVSD_PID=$!
   local deadline=$(( $(date +%s) + 30 ))
-  until ctl ipvs --json 2>/dev/null | grep -q '"syncs": [1-9]'; do
+  # (into a file first: grep -q on a pipe would SIGPIPE lvsctl under pipefail on big tables)
+  until ctl ipvs --json > "$T/poll.json" 2>/dev/null && grep -q '"syncs": [1-9]' "$T/poll.json"; do
     kill -0 "$LVSD_PID" 2>/dev/null || { cat "$T/lvsd.log"; fail "lvsd exited during startup"; }
-    [ "$(date +%s)" -lt $deadline ] || { cat "$T/lvsd.log"; ctl ipvs --json; fail "no IPVS sync after 30 s"; }
+    [ "$(date +%s)" -lt $deadline ] || { cat "$T/lvsd.log"; fail "no IPVS sync after 30 s"; }
     sleep 0.1
   done
 }
@@ -34,7 +35,7 @@ ipvs_json() { ctl ipvs --json > "$T/ipvs.json" || fail "lvsctl ipvs failed"; }
 # wait_syncs N: until the checker reports N syncs (reload is asynchronous)
 wait_syncs() {
   local deadline=$(( $(date +%s) + 30 ))
-  until ctl ipvs --json 2>/dev/null | grep -Eq "\"syncs\": $1,?\$"; do
+  until ctl ipvs --json > "$T/poll.json" 2>/dev/null && grep -Eq "\"syncs\": $1,?\$" "$T/poll.json"; do
     [ "$(date +%s)" -lt $deadline ] || { ctl ipvs --json; fail "no sync #$1"; }
     sleep 0.1
   done
