@@ -1,7 +1,8 @@
 // lvsd: the daemon's entry point. Parses flags, loads the config, takes the pid-file lock,
 // optionally daemonizes, and hands over to the Supervisor.
 //   lvsd [-f FILE] [-t] [--foreground] [-l journal|syslog|stderr] [-s SOCKET] [--pid-file FILE]
-// Exit codes: 0 ok / valid config, 1 invalid config or startup failure, 2 usage error.
+// Exit codes: 0 ok / valid config, 1 invalid config or startup failure, 2 usage error or
+// unreadable config file with -t.
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -118,7 +119,7 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"lvsd: high-availability L4 load balancer daemon (VRRP + health checks + IPVS)"};
   app.add_option("-f,--config", o.configPath, "configuration file")->capture_default_str();
-  app.add_flag("-t,--test", o.test, "check the configuration file and exit (0 valid, 1 invalid)");
+  app.add_flag("-t,--test", o.test, "check the configuration file and exit (0 valid, 1 invalid, 2 unreadable)");
   app.add_flag("--foreground", o.foreground,
                "stay in the foreground (systemd Type=notify); default: daemonize");
   app.add_option("-l,--log-target", o.logTarget, "journal | syslog | stderr (overrides config)")
@@ -141,6 +142,9 @@ int main(int argc, char** argv) {
   if (o.test) {
     for (const auto& d : loaded.errors) {
       std::cerr << d.toString() << "\n";
+    }
+    if (loaded.unreadable) {
+      return 2;  // documented in lvsd.conf(5): unreadable file is exit 2, like a usage error
     }
     if (!loaded.config) {
       std::cerr << o.configPath << ": configuration is invalid\n";
