@@ -30,8 +30,10 @@ if not re.search(reason, first["reason"]):
     problems.append(f'reason {first["reason"]!r} !~ /{reason}/')
 if not timeouts_ok and s["timeouts"]:
     problems.append(f'{s["timeouts"]} runs needed the timeout')
-if s["max_latency_ms"] > tmo + 250:
-    problems.append(f'max latency {s["max_latency_ms"]:.0f} ms > timeout {tmo:.0f} ms + 250')
+# Slack for a loaded 2-core CI machine: a probe that ignored its deadline would hang for good,
+# so 1.5 s over the timeout still tells "bounded by its timeout" from "stuck".
+if s["max_latency_ms"] > tmo + 1500:
+    problems.append(f'max latency {s["max_latency_ms"]:.0f} ms > timeout {tmo:.0f} ms + 1500')
 if s["fds_end"] > s["fds_start"]:
     problems.append(f'descriptors grew {s["fds_start"]} -> {s["fds_end"]}')
 if s["rss_end_kb"] - s["rss_start_kb"] > slack:
