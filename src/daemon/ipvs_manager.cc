@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 
@@ -15,6 +16,14 @@ namespace lvsd::daemon {
 namespace {
 
 constexpr size_t kMaxOpsListed = 200;
+
+/// An op failed the way ops fail when the cached view is out of date (a service or destination
+/// added, changed or removed by someone else).
+bool staleView(const ipvs::ApplyReport& rep) {
+  return std::any_of(rep.results.begin(), rep.results.end(), [](const ipvs::OpResult& r) {
+    return r.error == EEXIST || r.error == ENOENT || r.error == ESRCH;
+  });
+}
 
 bool exists(const std::string& path) {
   struct stat st {};
@@ -144,12 +153,17 @@ void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
   SyncRecord rec;
   rec.trigger = trigger;
   serviceErrors_.clear();
-  auto kernel = prog_->readKernel();
-  if (!kernel) {
-    rec.errors.push_back("reading the IPVS table: " + kernel.error().message);
-    log_.error(rec.errors.back(), {{"event", "ipvs_read_failed"}});
-    last_ = std::move(rec);
-    return;
+  // The programmer's view of the kernel (read once, then kept up to date by every applied op)
+  // is trusted: a reload or a health change costs its ops only, not a dump of the whole table.
+  // When an op shows that the kernel changed behind lvsd's back, the table is re-read once.
+  const bool fresh = !prog_->hasCache();
+  if (fresh) {
+    if (auto kernel = prog_->readKernel(); !kernel) {
+      rec.errors.push_back("reading the IPVS table: " + kernel.error().message);
+      log_.error(rec.errors.back(), {{"event", "ipvs_read_failed"}});
+      last_ = std::move(rec);
+      return;
+    }
   }
   ipvs::Table desired = desiredIn;
   // A service whose scheduler module is missing fails alone: it is left as the kernel has it.
@@ -163,15 +177,25 @@ void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
     return true;
   });
   if (desired.timeouts) {
-    desired.timeouts = ipvs::resolveTimeouts(*desired.timeouts, kernel->timeouts);
+    desired.timeouts = ipvs::resolveTimeouts(*desired.timeouts, prog_->cached().timeouts);
   }
-  const ipvs::ApplyReport rep = prog_->sync(desired, ipvs::Scope::only(scope));
-  rec.ops = rep.results.size();
-  rec.opsSent = rep.opsSent;
-  for (const auto& r : rep.results) {
-    if (rec.opList.size() < kMaxOpsListed) {
-      rec.opList.push_back(ipvs::describe(r.op) + (r.error == 0 ? "" : ": " + r.message));
+  ipvs::ApplyReport rep = prog_->sync(desired, ipvs::Scope::only(scope));
+  const auto note = [&](const ipvs::ApplyReport& r) {
+    rec.ops += r.results.size();
+    rec.opsSent += r.opsSent;
+    for (const auto& o : r.results) {
+      if (rec.opList.size() < kMaxOpsListed) {
+        rec.opList.push_back(ipvs::describe(o.op) + (o.error == 0 ? "" : ": " + o.message));
+      }
     }
+  };
+  note(rep);
+  if (!fresh && staleView(rep)) {
+    log_.warning(
+        "ipvs " + trigger + ": the kernel table changed outside lvsd; re-reading it and retrying",
+        {{"event", "ipvs_resync"}});
+    rep = prog_->sync(desired, ipvs::Scope::only(scope), /*refresh=*/true);
+    note(rep);
   }
   for (const auto& f : rep.failed) {
     serviceErrors_.emplace_back(f.key, f.message + (f.rolledBack ? " (rolled back)" : ""));

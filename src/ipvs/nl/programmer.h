@@ -60,6 +60,8 @@ public:
   Result<void> zeroCounters();
   /// The cached view of the kernel (after the last read + successful ops).
   [[nodiscard]] const Table& cached() const { return cache_; }
+  /// There is a cached view (a read succeeded and no failed send made it unknown since).
+  [[nodiscard]] bool hasCache() const { return haveCache_; }
 
 private:
   Programmer() = default;

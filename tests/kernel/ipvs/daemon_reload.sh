@@ -62,6 +62,15 @@ grep -q '"delete service TCP 10.0.0.100:81"' "$T/ops" || fail "no delete service
 same_as_ipvsadm
 ipvsadm -Ln | grep -q 'UDP  10.0.0.100:53 rr persistent 60' || fail "persistence not programmed"
 
+step "a destination removed behind lvsd's back: the reload's edit fails, lvsd re-reads and re-adds it"
+ipvsadm -d -t $VIP:80 -r 10.0.2.12:80
+write_conf 4 c
+reload 5
+ipvsadm -Ln | grep -Eq -- '-> 10.0.2.12:80 +Masq +4 ' || { ipvsadm -Ln; fail "10.0.2.12 not re-added with weight 4"; }
+grep -q '"add destination TCP 10.0.0.100:80 -> 10.0.2.12:80 weight 4"' "$T/ipvs.json" || fail "no re-add op"
+grep -q 're-reading it and retrying' "$T/lvsd.log" || fail "no resync logged"
+same_as_ipvsadm
+
 step "the ipvsadm-made service was never touched"
 ipvsadm -Ln | grep -A1 '10.9.9.9:22' > "$T/foreign.after"
 expect_same "$T/foreign.before" "$T/foreign.after" "lvsd touched a service it does not own"
