@@ -269,13 +269,25 @@ Outcome evaluateDns(const DnsExpect& expect, uint16_t queryId, const DnsResponse
     return Outcome::down("dns: rcode " + std::to_string(resp.rcode) + ", expected " +
                          std::to_string(expect.rcode));
   }
-  if (expect.answer.empty()) {
-    return Outcome::up("dns: rcode " + std::to_string(resp.rcode));
-  }
-  for (const auto& a : resp.answers) {
-    if (a.type == expect.type && a.data == expect.answer) {
-      return Outcome::up("dns: answer " + a.data);
+  const auto has = [&](const std::string& text) {
+    for (const auto& a : resp.answers) {
+      if (a.type == expect.type && a.data == text) {
+        return true;
+      }
     }
+    return false;
+  };
+  for (const auto& need : expect.answers) {
+    if (!has(need)) {
+      return Outcome::down("dns: no answer matching " + need);
+    }
+  }
+  if (expect.answer.empty()) {
+    return Outcome::up(expect.answers.empty() ? "dns: rcode " + std::to_string(resp.rcode)
+                                              : "dns: answers match");
+  }
+  if (has(expect.answer)) {
+    return Outcome::up("dns: answer " + expect.answer);
   }
   return Outcome::down("dns: no answer matching " + expect.answer);
 }

@@ -60,6 +60,8 @@ struct DnsExpect {
   uint16_t type = kDnsA;
   uint8_t rcode = 0;   ///< expected rcode (NOERROR by default)
   std::string answer;  ///< when set, some answer of `type` must render to exactly this text
+  std::vector<std::string> answers;  ///< each must be rendered by some answer of `type`
+  bool operator==(const DnsExpect&) const = default;
 };
 
 /// Judges a parsed response against what was asked and expected.

@@ -17,6 +17,7 @@ enum class DigestAlgo : uint8_t { None, Md5, Sha256 };
 struct StatusRange {
   uint16_t lo = 200;
   uint16_t hi = 299;
+  bool operator==(const StatusRange&) const = default;
 };
 
 struct HttpExpect {
@@ -25,6 +26,7 @@ struct HttpExpect {
   std::string digestHex;     ///< expected digest, hex, case-insensitive
   bool wantRegex = false;    ///< a body regex is configured (the matcher holds it)
   size_t maxBody = 1 << 20;  ///< bytes; a longer body is a failure
+  bool operator==(const HttpExpect&) const = default;
 };
 
 /// Computes body digests (OpenSSL in the I/O layer, a fake in tests).

@@ -22,6 +22,7 @@ struct TcpSpec {
   uint16_t port = 0;
   std::string send;    ///< written after connect, if not empty
   std::string expect;  ///< must appear in the reply (first kStreamReplyMax bytes), if not empty
+  bool operator==(const TcpSpec&) const = default;
 };
 
 struct HttpSpec {
@@ -32,6 +33,7 @@ struct HttpSpec {
   std::string path = "/";
   std::string host;  ///< Host header; default is the address
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  ///< request body (sent with Content-Length when not empty)
   HttpExpect expect;
   std::string regex;     ///< PCRE2 pattern the body must match, if not empty
   std::string sni;       ///< TLS server name; default is `host` when it is not an address
@@ -39,43 +41,59 @@ struct HttpSpec {
   std::string caFile;    ///< trust anchors when verifying (default: system store)
   std::string certFile;  ///< client certificate (PEM), if any
   std::string keyFile;   ///< client key (PEM)
+  bool operator==(const HttpSpec&) const = default;
 };
 
 struct UdpSpec {
   IpAddress address;
   uint16_t port = 0;
-  std::string payload;  ///< datagram sent (may be empty)
-  std::string expect;   ///< must appear in the reply; empty = any reply (or silence) is up
+  std::string payload;        ///< datagram sent (may be empty)
+  std::string expect;         ///< must appear in the reply; empty = any reply (or silence) is up
   /// With no `expect`, silence until the timeout counts as up (nothing refused the datagram);
   /// an ICMP port unreachable is always down.
   bool silenceIsUp = true;
+  bool expectPrefix = false;  ///< `expect` must start the reply rather than appear anywhere in it
+  bool operator==(const UdpSpec&) const = default;
 };
 
 struct DnsSpec {
   IpAddress address;
   uint16_t port = 53;
   DnsExpect expect;
+  bool operator==(const DnsSpec&) const = default;
 };
 
 struct IcmpSpec {
   IpAddress address;
   uint16_t payloadSize = 56;
+  bool operator==(const IcmpSpec&) const = default;
 };
 
 struct ScriptSpec {
   std::vector<std::string> argv;  ///< argv[0] is the program path
   std::string user;               ///< run as this user (and its group); empty = current user
   bool dynamic = false;           ///< exit 2..255 sets weight code-2 (misc_dynamic)
+  bool operator==(const ScriptSpec&) const = default;
+};
+
+/// What a file check reads from its file.
+enum class FileMode : uint8_t {
+  Weight,  ///< the file holds a decimal weight (up with that weight; missing = down)
+  Exists,  ///< up while the file exists
+  Absent,  ///< up while the file does not exist (a drain/maintenance flag file)
 };
 
 struct FileSpec {
-  std::string path;  ///< file holding a decimal weight
+  std::string path;
+  FileMode mode = FileMode::Weight;
+  bool operator==(const FileSpec&) const = default;
 };
 
 struct AgentSpec {
   IpAddress address;
   uint16_t port = 0;
   std::string send;  ///< HAProxy agent-send string, if any
+  bool operator==(const AgentSpec&) const = default;
 };
 
 using ProbeSpec =

@@ -33,6 +33,7 @@ struct CheckParams {
   /// Each period is stretched or shrunk by a uniform factor in [1 - jitter, 1 + jitter].
   double jitter = 0.1;
   bool initiallyUp = true;  ///< state before the first verdict (keepalived's non-alpha mode)
+  bool operator==(const CheckParams&) const = default;
 };
 
 /// What a result did to the check's state.

@@ -44,14 +44,57 @@ void WeightCalculator::onOutcome(const Outcome& o) {
   double load = (f.rtRatio * rtLoad + f.agentRatio * agentLoad) / ratios;
   load = std::clamp(load, 0.0, 2.0);
   const double maxW = f.scale * static_cast<double>(params_.weight);
-  fbWeight_ = std::clamp(fbWeight_ + f.gain * std::cbrt(1.0 - load), 0.0, std::max(0.0, maxW));
+  const double minW = std::clamp(f.floor, 0.0, std::max(0.0, maxW));
+  fbWeight_ = std::clamp(fbWeight_ + f.gain * std::cbrt(1.0 - load), minW, std::max(minW, maxW));
   const double applied = static_cast<double>(fbApplied_);
   if (std::fabs(fbWeight_ - applied) >= std::max(f.threshold, 1e-9)) {
     fbApplied_ = static_cast<uint32_t>(std::lround(fbWeight_));
   }
 }
 
+void WeightCalculator::setOperator(OperatorMode mode, std::optional<uint32_t> weight) {
+  opMode_ = mode;
+  opWeight_ = weight ? std::optional<uint32_t>(std::min<uint32_t>(*weight, 65535)) : std::nullopt;
+}
+
+const char* WeightCalculator::weightReason(MonoTime now) const {
+  if (opMode_ == OperatorMode::Disabled) {
+    return "disabled (operator)";
+  }
+  if (!up_) {
+    return "down";
+  }
+  if (admin_ == Admin::Maint) {
+    return "maint (agent)";
+  }
+  if (opMode_ == OperatorMode::Drain) {
+    return "drain (operator)";
+  }
+  if (admin_ == Admin::Drain) {
+    return "drain (agent)";
+  }
+  if (slowStartActive(now)) {
+    return "slow start";
+  }
+  if (opWeight_) {
+    return "operator";
+  }
+  if (absWeight_) {
+    return "script/file";
+  }
+  if (params_.feedback.enabled) {
+    return "feedback";
+  }
+  if (percent_) {
+    return "agent";
+  }
+  return "configured";
+}
+
 uint32_t WeightCalculator::targetWeight() const {
+  if (opWeight_) {
+    return *opWeight_;
+  }
   if (absWeight_) {
     return *absWeight_;
   }
@@ -65,7 +108,9 @@ uint32_t WeightCalculator::targetWeight() const {
   return params_.weight;
 }
 
-bool WeightCalculator::serving() const { return up_ && admin_ != Admin::Maint; }
+bool WeightCalculator::serving() const {
+  return up_ && admin_ != Admin::Maint && opMode_ != OperatorMode::Disabled;
+}
 
 DestDecision WeightCalculator::decision(MonoTime now) const {
   DestDecision d;
@@ -74,7 +119,8 @@ DestDecision WeightCalculator::decision(MonoTime now) const {
     return d;
   }
   d.present = true;
-  if (admin_ == Admin::Drain) {
+  d.serving = true;
+  if (admin_ == Admin::Drain || opMode_ == OperatorMode::Drain) {
     return d;
   }
   d.target = targetWeight();
@@ -91,7 +137,8 @@ DestDecision WeightCalculator::decision(MonoTime now) const {
 
 std::optional<MonoTime> WeightCalculator::nextChange(MonoTime now) const {
   const Duration ss = params_.slowStart;
-  if (!rampActive_ || !serving() || admin_ == Admin::Drain || now - upSince_ >= ss) {
+  if (!rampActive_ || !serving() || admin_ == Admin::Drain || opMode_ == OperatorMode::Drain ||
+      now - upSince_ >= ss) {
     return std::nullopt;
   }
   const uint32_t target = targetWeight();

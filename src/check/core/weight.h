@@ -23,6 +23,15 @@ struct FeedbackParams {
   double gain = 1.0;                                      ///< A
   double scale = 2.0;      ///< upper clamp, as a multiple of the configured weight
   double threshold = 1.0;  ///< minimum change (in weight units) before it is applied
+  double floor = 0.0;      ///< lower clamp (weight units); the config maps it to the weight
+  bool operator==(const FeedbackParams&) const = default;
+};
+
+/// Runtime state an operator sets with lvsctl (not from the config, not from checks).
+enum class OperatorMode : uint8_t {
+  Enabled,   ///< checks decide
+  Drain,     ///< present with weight 0: no new connections, established ones continue
+  Disabled,  ///< taken out as if down (removed, or weight 0 with inhibit_on_failure)
 };
 
 struct WeightParams {
@@ -33,6 +42,7 @@ struct WeightParams {
   /// being removed.
   bool inhibitOnFailure = false;
   FeedbackParams feedback;
+  bool operator==(const WeightParams&) const = default;
 };
 
 /// What the desired IPVS model should hold for one real server.
@@ -40,6 +50,7 @@ struct DestDecision {
   bool present = false;  ///< destination exists in IPVS
   uint32_t weight = 0;   ///< IPVS weight (after slow start)
   uint32_t target = 0;   ///< weight without slow start, 0 when down/drained (for quorum)
+  bool serving = false;  ///< healthy and not in maintenance/disabled (drained servers serve)
   bool operator==(const DestDecision&) const = default;
 };
 
@@ -52,6 +63,12 @@ public:
   /// Feeds one probe result: agent admin words and percent, script/file weight, latency.
   void onOutcome(const Outcome& outcome);
 
+  /// Operator override (lvsctl): mode, and an absolute weight replacing the computed target
+  /// while set. Health still applies: a down server stays out whatever its operator weight.
+  void setOperator(OperatorMode mode, std::optional<uint32_t> weight);
+  /// Latency counted as load 1.0 by dynamic feedback (e.g. the pool's mean latency).
+  void setRtReference(Duration reference) { params_.feedback.rtReference = reference; }
+
   /// @return the desired IPVS entry at @p now.
   [[nodiscard]] DestDecision decision(MonoTime now) const;
   /// @return when decision() changes next by time alone (slow start steps), if ever.
@@ -59,6 +76,16 @@ public:
 
   [[nodiscard]] bool up() const { return up_; }
   [[nodiscard]] double feedbackWeight() const { return fbWeight_; }
+  [[nodiscard]] OperatorMode operatorMode() const { return opMode_; }
+  [[nodiscard]] std::optional<uint32_t> operatorWeight() const { return opWeight_; }
+  [[nodiscard]] std::optional<Admin> agentAdmin() const { return admin_; }
+  [[nodiscard]] bool slowStartActive(MonoTime now) const {
+    return rampActive_ && now - upSince_ < params_.slowStart;
+  }
+  /// @return why the weight is what it is: "down", "disabled", "drain (operator)", "slow start",
+  /// "feedback", "operator", "agent", "script/file", "configured".
+  [[nodiscard]] const char* weightReason(MonoTime now) const;
+  [[nodiscard]] const WeightParams& params() const { return params_; }
 
 private:
   [[nodiscard]] uint32_t targetWeight() const;
@@ -73,6 +100,8 @@ private:
   std::optional<uint32_t> percent_;
   double fbWeight_;
   uint32_t fbApplied_;
+  OperatorMode opMode_ = OperatorMode::Enabled;
+  std::optional<uint32_t> opWeight_;
 };
 
 /// Follows one real server's desired entry across results and slow-start ticks and reports it
@@ -94,7 +123,15 @@ public:
   [[nodiscard]] std::optional<MonoTime> nextTick(MonoTime now) const {
     return calc_.nextChange(now);
   }
+  /// Applies an operator override. @return the decision if it changed.
+  std::optional<DestDecision> setOperator(OperatorMode mode, std::optional<uint32_t> weight,
+                                          MonoTime now) {
+    calc_.setOperator(mode, weight);
+    return changed(now);
+  }
+  void setRtReference(Duration reference) { calc_.setRtReference(reference); }
   [[nodiscard]] const DestDecision& current() const { return last_; }
+  [[nodiscard]] const WeightCalculator& calculator() const { return calc_; }
 
 private:
   std::optional<DestDecision> changed(MonoTime now) {

@@ -31,7 +31,7 @@ struct HttpShared {
   std::unique_ptr<ssl::context> tls;
   std::unique_ptr<Pcre2Matcher> regex;
   OpenSslDigester digester;
-  http::request<http::empty_body> request;
+  http::request<http::string_body> request;
 };
 
 /// The socket for plain HTTP, or the TLS stream for HTTPS.
@@ -254,6 +254,10 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
   req.set(http::field::connection, "close");
   for (const auto& [k, v] : s.headers) {
     req.set(k, v);
+  }
+  if (!s.body.empty()) {
+    req.body() = s.body;
+    req.prepare_payload();
   }
   return std::unique_ptr<Prober>(std::make_unique<HttpProber>(io, timeout, std::move(sh)));
 }

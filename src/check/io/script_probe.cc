@@ -6,6 +6,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -134,11 +135,21 @@ private:
 
 class FileRun : public ProbeRunBase {
 public:
-  FileRun(asio::io_context& io, Duration timeout, std::string path)
-      : ProbeRunBase(io, timeout), path_(std::move(path)) {}
+  FileRun(asio::io_context& io, Duration timeout, FileSpec spec)
+      : ProbeRunBase(io, timeout), path_(std::move(spec.path)), mode_(spec.mode) {}
 
 private:
   void begin() override {
+    if (mode_ != FileMode::Weight) {
+      struct stat st {};
+      const bool exists = ::stat(path_.c_str(), &st) == 0;
+      if (exists == (mode_ == FileMode::Exists)) {
+        return finish(
+            Outcome::up(exists ? "file: " + path_ + " exists" : "file: " + path_ + " absent"));
+      }
+      return finish(
+          Outcome::down(exists ? "file: " + path_ + " exists" : "file: " + path_ + " missing"));
+    }
     // A small local file: read directly (bounded), the callback is still posted.
     std::ifstream in(path_, std::ios::binary);
     if (!in) {
@@ -151,6 +162,7 @@ private:
   }
   void closeAll() override {}
   std::string path_;
+  FileMode mode_;
 };
 
 template <class Run, class Arg>
@@ -200,8 +212,7 @@ ProberResult makeFileProber(asio::io_context& io, const FileSpec& s, Duration ti
   if (s.path.empty()) {
     return fail("file probe: empty path");
   }
-  return std::unique_ptr<Prober>(
-      std::make_unique<PlainProber<FileRun, std::string>>(io, timeout, s.path));
+  return std::unique_ptr<Prober>(std::make_unique<PlainProber<FileRun, FileSpec>>(io, timeout, s));
 }
 
 }  // namespace lvsd::check

@@ -80,11 +80,14 @@ public:
   UdpRun(asio::io_context& io, Duration timeout, const UdpSpec& s)
       : DatagramRun(io, timeout, udp::endpoint(toAsio(s.address), s.port), s.payload),
         expect_(s.expect),
+        prefix_(s.expectPrefix),
         silenceIsUp_(s.silenceIsUp) {}
 
 private:
   std::optional<Outcome> onReply(std::string_view reply) override {
-    if (expect_.empty() || reply.find(expect_) != std::string_view::npos) {
+    const bool found = prefix_ ? reply.substr(0, expect_.size()) == expect_
+                               : reply.find(expect_) != std::string_view::npos;
+    if (expect_.empty() || found) {
       return Outcome::up("udp: reply");
     }
     return Outcome::down("udp: reply lacks expected text");
@@ -96,6 +99,7 @@ private:
     return Outcome::down("timeout");
   }
   std::string expect_;
+  bool prefix_;
   bool silenceIsUp_;
 };
 

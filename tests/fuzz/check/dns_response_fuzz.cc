@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();  // names are bounded by RFC 1035 even through compression pointers
     }
   }
-  DnsExpect e{"www.example.com", kDnsA, 0, "192.0.2.1"};
+  DnsExpect e{"www.example.com", kDnsA, 0, "192.0.2.1", {}};
   (void)evaluateDns(e, r->id, *r);
   return 0;
 }

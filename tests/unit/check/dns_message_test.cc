@@ -55,13 +55,19 @@ TEST(DnsMessage, RejectsLoopsAndTruncation) {
 
 TEST(DnsMessage, Evaluate) {
   auto r = parseDnsResponse(sampleResponse(7, 0)).value();
-  DnsExpect e{"WWW.example.com.", kDnsA, 0, ""};
+  DnsExpect e{"WWW.example.com.", kDnsA, 0, "", {}};
   EXPECT_EQ(evaluateDns(e, 7, r).verdict, Verdict::Up);
   EXPECT_EQ(evaluateDns(e, 8, r).verdict, Verdict::Down);
   e.answer = "192.0.2.7";
   EXPECT_EQ(evaluateDns(e, 7, r).verdict, Verdict::Up);
   e.answer = "192.0.2.8";
   EXPECT_EQ(evaluateDns(e, 7, r).verdict, Verdict::Down);
+  e.answer.clear();
+  e.answers = {"192.0.2.7"};  // every listed answer must appear
+  EXPECT_EQ(evaluateDns(e, 7, r).verdict, Verdict::Up);
+  e.answers.push_back("192.0.2.9");
+  EXPECT_EQ(evaluateDns(e, 7, r).verdict, Verdict::Down);
+  e.answers.clear();
   auto nx = parseDnsResponse(sampleResponse(7, 3)).value();
   e.answer.clear();
   EXPECT_EQ(evaluateDns(e, 7, nx).verdict, Verdict::Down);

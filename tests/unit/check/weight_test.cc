@@ -18,7 +18,7 @@ TEST(WeightCalculator, UpUsesConfiguredWeightDownIsRemovedOrInhibited) {
   WeightParams p;
   p.weight = 7;
   WeightCalculator w(p, true, t0());
-  EXPECT_EQ(w.decision(t0()), (DestDecision{true, 7, 7}));
+  EXPECT_EQ(w.decision(t0()), (DestDecision{true, 7, 7, true}));
   w.onHealth(false, t0());
   EXPECT_EQ(w.decision(t0()), (DestDecision{false, 0, 0}));
   p.inhibitOnFailure = true;
@@ -77,7 +77,7 @@ TEST(WeightCalculator, AgentPercentDrainMaintReady) {
   o.verdict = Verdict::NoChange;
   o.admin = Admin::Drain;
   w.onOutcome(o);
-  EXPECT_EQ(w.decision(t0()), (DestDecision{true, 0, 0}));
+  EXPECT_EQ(w.decision(t0()), (DestDecision{true, 0, 0, true}));
   o.admin = Admin::Maint;
   w.onOutcome(o);
   EXPECT_FALSE(w.decision(t0()).present);
@@ -173,7 +173,7 @@ TEST(DestTracker, ReportsOnlyChanges) {
   p.weight = 4;
   p.slowStart = seconds(4);
   DestTracker t(p, true, t0());
-  EXPECT_EQ(t.current(), (DestDecision{true, 4, 4}));
+  EXPECT_EQ(t.current(), (DestDecision{true, 4, 4, true}));
   EXPECT_FALSE(t.onResult(Outcome::up(), true, t0()));  // same decision: no edit
   auto d = t.onResult(Outcome::down("x"), false, t0() + seconds(1));
   ASSERT_TRUE(d);
@@ -182,7 +182,7 @@ TEST(DestTracker, ReportsOnlyChanges) {
   const MonoTime up = t0() + seconds(3);
   d = t.onResult(Outcome::up(), true, up);
   ASSERT_TRUE(d);
-  EXPECT_EQ(*d, (DestDecision{true, 1, 4}));
+  EXPECT_EQ(*d, (DestDecision{true, 1, 4, true}));
   // Slow start: one report per step, then silence.
   int edits = 0;
   MonoTime now = up;
