@@ -1,5 +1,6 @@
 #include "daemon/ipvs_command.h"
 
+#include <chrono>
 #include <memory>
 
 #include "ipvs/json.h"
@@ -21,7 +22,13 @@ ctl::CommandRegistry::Handler makeIpvsCommand(std::function<ctl::Json()> checker
       }
       *prog = std::move(*p);
     }
+    using Clock = std::chrono::steady_clock;
+    const auto ms = [](Clock::time_point a, Clock::time_point b) {
+      return std::chrono::duration<double, std::milli>(b - a).count();
+    };
+    const auto t0 = Clock::now();
     auto table = (*prog)->readKernel();
+    const auto t1 = Clock::now();
     auto info = table ? (*prog)->info() : Result<ipvs::msg::Info>(fail(""));
     if (!table || !info) {
       const std::string why = !table ? table.error().message : info.error().message;
@@ -36,6 +43,7 @@ ctl::CommandRegistry::Handler makeIpvsCommand(std::function<ctl::Json()> checker
                   {"conn_tab_size", info->connTabSize},
                   {"table", ipvs::toJson(*table)},
                   {"lvsd", checkerIpvs ? checkerIpvs() : ctl::Json(nullptr)}};
+    out["timing_ms"] = ctl::Json{{"read", ms(t0, t1)}, {"encode", ms(t1, Clock::now())}};
     return out;
   };
 }

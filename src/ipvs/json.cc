@@ -4,11 +4,21 @@ namespace lvsd::ipvs {
 
 namespace {
 
+/// Objects are built as maps and moved into place: the initializer-list form of nlohmann::json
+/// builds a two-element array per key, which made toJson() of 1000 x 10 cost ~10x more.
 Json statsJson(const Stats& s) {
-  return Json{{"conns", s.conns},     {"inpkts", s.inPkts},     {"outpkts", s.outPkts},
-              {"inbytes", s.inBytes}, {"outbytes", s.outBytes}, {"cps", s.cps},
-              {"inpps", s.inPps},     {"outpps", s.outPps},     {"inbps", s.inBps},
-              {"outbps", s.outBps}};
+  Json::object_t o;
+  o.emplace("conns", s.conns);
+  o.emplace("inpkts", s.inPkts);
+  o.emplace("outpkts", s.outPkts);
+  o.emplace("inbytes", s.inBytes);
+  o.emplace("outbytes", s.outBytes);
+  o.emplace("cps", s.cps);
+  o.emplace("inpps", s.inPps);
+  o.emplace("outpps", s.outPps);
+  o.emplace("inbps", s.inBps);
+  o.emplace("outbps", s.outBps);
+  return Json(std::move(o));
 }
 
 template <class T>
@@ -92,32 +102,40 @@ Json toJson(const ServiceKey& k) {
 }
 
 Json toJson(const Table& t) {
-  Json services = Json::array();
+  Json::array_t services;
+  services.reserve(t.services.size());
   for (const auto& s : t.services) {
-    Json dests = Json::array();
+    Json::array_t dests;
+    dests.reserve(s.dests.size());
     for (const auto& d : s.dests) {
-      dests.push_back(Json{{"address", d.addr.toString()},
-                           {"port", d.port},
-                           {"forward", toString(d.forward)},
-                           {"weight", d.weight},
-                           {"u_threshold", d.upperThreshold},
-                           {"l_threshold", d.lowerThreshold},
-                           {"active", d.activeConns},
-                           {"inactive", d.inactConns},
-                           {"persistent", d.persistConns},
-                           {"stats", statsJson(d.stats)}});
+      Json::object_t o;
+      o.emplace("address", d.addr.toString());
+      o.emplace("port", d.port);
+      o.emplace("forward", toString(d.forward));
+      o.emplace("weight", d.weight);
+      o.emplace("u_threshold", d.upperThreshold);
+      o.emplace("l_threshold", d.lowerThreshold);
+      o.emplace("active", d.activeConns);
+      o.emplace("inactive", d.inactConns);
+      o.emplace("persistent", d.persistConns);
+      o.emplace("stats", statsJson(d.stats));
+      dests.emplace_back(std::move(o));
     }
-    services.push_back(Json{{"key", toJson(s.key)},
-                            {"name", toString(s.key)},
-                            {"scheduler", s.scheduler},
-                            {"flags", s.flags & kSvcUserFlags},
-                            {"timeout", s.timeout},
-                            {"netmask", s.netmask},
-                            {"pe", s.peName},
-                            {"stats", statsJson(s.stats)},
-                            {"dests", dests}});
+    Json::object_t o;
+    o.emplace("key", toJson(s.key));
+    o.emplace("name", toString(s.key));
+    o.emplace("scheduler", s.scheduler);
+    o.emplace("flags", s.flags & kSvcUserFlags);
+    o.emplace("timeout", s.timeout);
+    o.emplace("netmask", s.netmask);
+    o.emplace("pe", s.peName);
+    o.emplace("stats", statsJson(s.stats));
+    o.emplace("dests", std::move(dests));
+    services.emplace_back(std::move(o));
   }
-  return Json{{"services", services}};
+  Json::object_t out;
+  out.emplace("services", std::move(services));
+  return Json(std::move(out));
 }
 
 Result<Table> tableFromJson(const Json& j) {
