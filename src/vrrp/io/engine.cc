@@ -8,6 +8,7 @@
 #include "vrrp/codec/receive.h"
 #include "vrrp/io/engine_internal.h"
 #include "vrrp/io/netif.h"
+#include "vrrp/track/script_user.h"
 
 namespace lvsd::vrrp::io {
 namespace asio = boost::asio;
@@ -351,6 +352,33 @@ void Engine::onStateChanged(size_t i, const StateChanged& sc) {
   }
 }
 
+Result<std::optional<RunAs>> Engine::scriptUser(const std::string& user, const std::string& what) {
+  std::string error;
+  auto pick = track::pickScriptUser(user, userExists);
+  if (pick) {
+    if (pick->fellBack && !warnedFallback_) {
+      warnedFallback_ = true;
+      log_.warning(
+          "script user \"" + user + "\" does not exist; running scripts as \"" + pick->user + "\"",
+          {{"event", "script_user_fallback"}});
+    }
+    auto r = resolveUser(pick->user);
+    if (r) {
+      return r;
+    }
+    error = r.error().message;
+  } else {
+    error = pick.error().message;
+  }
+  if (userErrorLog_.allow()) {
+    const auto dropped = userErrorLog_.takeSuppressed();
+    log_.error(what + ": " + error +
+                   (dropped > 0 ? " (" + std::to_string(dropped) + " similar suppressed)" : ""),
+               {{"event", "script_user_error"}});
+  }
+  return fail(error);
+}
+
 void Engine::notify(Instance& in, State to) {
   const auto& n = in.cfg.notify;
   const std::string& cmd = to == State::Master   ? n.master
@@ -358,12 +386,10 @@ void Engine::notify(Instance& in, State to) {
                            : to == State::Fault  ? n.fault
                                                  : n.stop;
   std::string prio = std::to_string(in.tracker.effectivePriority());
-  auto user = resolveUser(config_.scriptUser);
+  auto user = scriptUser(config_.scriptUser, "notify");
   std::optional<RunAs> runAs;
   if (user) {
     runAs = *user;
-  } else {
-    log_.error("notify: " + user.error().message, {{"event", "notify_error"}});
   }
   auto launch = [&](std::vector<std::string> argv) {
     if (argv.empty() || !user) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "common/io/asio_timer.h"
 #include "common/log.h"
 #include "ctl/protocol.h"
 #include "vrrp/auth/hmac_auth.h"
@@ -69,6 +70,9 @@ private:
   void pollTracking(size_t i);
   void retrack(size_t i);
   void notify(Instance& in, State to);
+  /// Resolves a script user at run time (default → "nobody" fallback, warned once); a missing
+  /// user is logged at a bounded rate and returned as an error.
+  Result<std::optional<RunAs>> scriptUser(const std::string& user, const std::string& what);
   void logReject(Instance& in, RejectReason r, const RxPacket& pkt);
   RawSocket* socketFor(const std::string& ifname, Family family, bool multicast);
 
@@ -85,6 +89,9 @@ private:
   std::unique_ptr<LinkMonitor> links_;
   std::function<void()> onStateChange_;
   std::string notifyFifo_;
+  bool warnedFallback_ = false;
+  SteadyClock userClock_;
+  RateLimit userErrorLog_{userClock_, std::chrono::seconds(60), 3};
   bool stopped_ = false;
 };
 

@@ -20,8 +20,6 @@ struct Engine::TrackRuntime {
   std::optional<track::RiseFall> riseFall;
   std::unique_ptr<boost::asio::steady_timer> timer;
   bool running = false;
-  std::optional<RunAs> user;
-  std::string userError;
   uint64_t runs = 0;
   uint64_t failures = 0;
 };

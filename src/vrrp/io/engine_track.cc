@@ -96,14 +96,6 @@ void Engine::startTracking(size_t i) {
         tr.id = in.tracker.addBinary(spec.weight, spec.reverse, !spec.initFail);
         tr.riseFall.emplace(spec.rise, spec.fall, !spec.initFail);
         tr.timer = std::make_unique<boost::asio::steady_timer>(io_);
-        auto user = resolveUser(spec.user);
-        if (user) {
-          tr.user = *user;
-        } else {
-          tr.userError = user.error().message;
-          log_.error("track script " + spec.name + ": " + tr.userError,
-                     {{"event", "track_script_user"}, {"instance", in.cfg.name}});
-        }
         break;
       }
       case TrackKind::File: {
@@ -156,11 +148,13 @@ void Engine::runScript(size_t i, size_t t) {
           retrack(i);
         }
       };
-      if (!me.userError.empty()) {
+      // Resolved per run: a user created after start is picked up, a missing one fails the run.
+      auto user = scriptUser(me.spec.user, "track script " + me.spec.name);
+      if (!user) {
         finish(ExitInfo{false, true, -1});
       } else {
         me.running = true;
-        runProcess(io_, me.spec.argv, me.user, me.spec.timeout, finish);
+        runProcess(io_, me.spec.argv, *user, me.spec.timeout, finish);
       }
     }
     runScript(i, t);

@@ -30,6 +30,13 @@ Result<std::optional<RunAs>> resolveUser(const std::string& user) {
   return std::optional<RunAs>{RunAs{pw.pw_uid, pw.pw_gid}};
 }
 
+bool userExists(const std::string& user) {
+  passwd pw{};
+  passwd* res = nullptr;
+  std::vector<char> buf(16384);
+  return ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &res) == 0 && res != nullptr;
+}
+
 std::vector<std::string> splitCommand(const std::string& command) {
   std::vector<std::string> out;
   std::string cur;

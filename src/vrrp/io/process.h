@@ -22,6 +22,8 @@ struct RunAs {
 };
 /// Resolves @p user ("" = do not change user).
 Result<std::optional<RunAs>> resolveUser(const std::string& user);
+/// Whether an account named @p user exists (getpwnam_r).
+bool userExists(const std::string& user);
 
 /// How a run ended.
 struct ExitInfo {
