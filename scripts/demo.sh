@@ -6,7 +6,8 @@
 #      (the shipped etc/lvsd.conf runs its VRRP instance on lvsd0)
 #   3. start lvsd with etc/lvsd.conf, as shipped, inside it; only the control socket and pid file
 #      are pointed at a temp directory (-s / --pid-file) so nothing touches /run/lvsd
-#   4. wait for the control socket, show `lvsctl status`
+#   4. wait for the control socket, show `lvsctl status`; wait until VRRP instance VI_1 is master
+#      and its VIP 10.200.0.100 is on lvsd0, show `lvsctl vrrp`
 #   5. stop lvsd with SIGTERM and show that it exited 0
 #   6. the reference IPVS demo in a QEMU guest running Debian's kernel (the host may have no IPVS;
 #      tests/kernel/setup.sh prepares the guest): three backends in namespaces answer "This is
@@ -69,6 +70,15 @@ done
 
 say "lvsctl status"
 "$LVSCTL" -s "$SOCK" status
+
+say "VRRP: alone on lvsd0, VI_1 becomes master after Master_Down_Interval (~3.6 s)"
+deadline=$((SECONDS + 15))
+until "$LVSCTL" -s "$SOCK" vrrp --json 2>/dev/null | grep -q '"state": *"master"'; do
+  ((SECONDS < deadline)) || { echo "demo: VI_1 did not become master in 15 s" >&2; exit 1; }
+  sleep 0.2  # polling interval
+done
+"$LVSCTL" -s "$SOCK" vrrp
+ip -n "$NS" -brief addr show lvsd0
 
 say "stop lvsd with SIGTERM"
 kill -TERM "$LVSD_PID"
