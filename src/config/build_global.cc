@@ -82,6 +82,13 @@ void buildGlobal(GroupReader& root, Global& out) {
   if (g.str("script_user", out.script_user) && out.script_user.empty()) {
     g.error("script_user", "must not be empty");
   }
+  if (g.str("notify_fifo", out.notify_fifo)) {
+    requireAbsolute(g, "notify_fifo", out.notify_fifo);
+  }
+  g.str("notify_fifo_script", out.notify_fifo_script);
+  if (!out.notify_fifo_script.empty() && out.notify_fifo.empty()) {
+    g.error("notify_fifo_script", "needs notify_fifo");
+  }
   if (g.str("control_socket", out.control_socket)) {
     requireAbsolute(g, "control_socket", out.control_socket);
   }

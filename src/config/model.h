@@ -66,8 +66,10 @@ struct Snmp {
 };
 
 struct Global {
-  std::string router_id;                               ///< defaults to the hostname
-  std::string script_user = "lvsd_script";             ///< unprivileged user for scripts
+  std::string router_id;                    ///< defaults to the hostname
+  std::string script_user = "lvsd_script";  ///< unprivileged user for scripts
+  std::string notify_fifo;                  ///< FIFO receiving VRRP state lines ("" = none)
+  std::string notify_fifo_script;           ///< command started with the FIFO path as last argument
   std::string control_socket = "/run/lvsd/lvsd.sock";  ///< unix socket for lvsctl
   uint32_t control_socket_mode = 0660;                 ///< permissions of that socket
   std::string control_socket_group;                    ///< group owning the socket ("" = root)

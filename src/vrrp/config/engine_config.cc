@@ -157,6 +157,8 @@ Result<EngineConfig> mapConfig(const config::Config& config) {
   EngineConfig out;
   out.routerId = config.global.router_id;
   out.scriptUser = config.global.script_user;
+  out.notifyFifo = config.global.notify_fifo;
+  out.notifyFifoScript = config.global.notify_fifo_script;
   for (const auto& vi : config.vrrp_instances) {
     out.instances.push_back(mapInstance(config, vi));
   }

@@ -102,6 +102,8 @@ struct GroupConfig {
 struct EngineConfig {
   std::string routerId;
   std::string scriptUser;
+  std::string notifyFifo;        ///< "" = none
+  std::string notifyFifoScript;  ///< reader started with the FIFO path
   std::vector<InstanceConfig> instances;
   /// Every instance is in exactly one group; instances outside a sync group get their own.
   std::vector<GroupConfig> groups;

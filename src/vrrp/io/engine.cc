@@ -1,9 +1,12 @@
 #include "vrrp/io/engine.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 
 #include "vrrp/codec/receive.h"
 #include "vrrp/io/engine_internal.h"
@@ -66,6 +69,11 @@ RawSocket* Engine::socketFor(const std::string& ifname, Family family, bool mult
 }
 
 Result<void> Engine::start() {
+  if (!config_.notifyFifo.empty()) {
+    if (auto r = openNotifyFifo(); !r) {
+      return r;
+    }
+  }
   for (size_t i = 0; i < instances_.size(); ++i) {
     Instance& in = inst(i);
     const auto& c = in.cfg;
@@ -350,6 +358,38 @@ void Engine::onStateChanged(size_t i, const StateChanged& sc) {
   if (onStateChange_) {
     onStateChange_();
   }
+}
+
+Result<void> Engine::openNotifyFifo() {
+  const std::string& path = config_.notifyFifo;
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
+    if (::mkfifo(path.c_str(), 0600) != 0) {
+      return fail("notify_fifo " + path + ": " + std::strerror(errno));
+    }
+  } else if (!S_ISFIFO(st.st_mode)) {
+    return fail("notify_fifo " + path + " exists and is not a FIFO");
+  }
+  notifyFifo_ = path;
+  if (config_.notifyFifoScript.empty()) {
+    return {};
+  }
+  auto argv = splitCommand(config_.notifyFifoScript);
+  auto user = scriptUser(config_.scriptUser, "notify_fifo_script");
+  if (argv.empty() || !user) {
+    return {};  // logged; the FIFO still works for other readers
+  }
+  if (*user && ::chown(path.c_str(), (*user)->uid, (*user)->gid) != 0) {
+    log_.warning("notify_fifo: chown " + path + ": " + std::strerror(errno),
+                 {{"event", "notify_fifo_error"}});
+  }
+  argv.push_back(path);
+  runProcess(
+      io_, argv, *user, std::chrono::hours(24 * 365), [log = log_](const ExitInfo& e) mutable {
+        log.warning(std::string("notify_fifo_script exited") + (e.ok() ? "" : " with failure"),
+                    {{"event", "notify_fifo_script_exit"}});
+      });
+  return {};
 }
 
 Result<std::optional<RunAs>> Engine::scriptUser(const std::string& user, const std::string& what) {

@@ -70,6 +70,8 @@ private:
   void pollTracking(size_t i);
   void retrack(size_t i);
   void notify(Instance& in, State to);
+  /// Creates the notify FIFO if absent and starts its reader script if configured.
+  Result<void> openNotifyFifo();
   /// Resolves a script user at run time (default → "nobody" fallback, warned once); a missing
   /// user is logged at a bounded rate and returned as an error.
   Result<std::optional<RunAs>> scriptUser(const std::string& user, const std::string& what);

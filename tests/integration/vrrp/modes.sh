@@ -83,6 +83,16 @@ vrrp_instances = (
 );
 vrrp_sync_groups = ( { name = \"G\"; members = ( \"A\", \"B\" ); } );" >/dev/null
 done
+# n1: the default script user (absent on most hosts → "nobody", warned once) and a notify FIFO
+# read by a reader that holds it open read-write (so it never sees EOF between transitions).
+FIFO=$TMP/n1/notify.fifo
+sed -i -e '/script_user = "nobody";/d' \
+  -e "s|^  router_id = \"n1\";|&\n  notify_fifo = \"$FIFO\";|" "$TMP/n1/lvsd.conf"
+mkfifo "$FIFO"
+cat <>"$FIFO" >"$TRACK/fifo.log" &
+PIDS+=($!)
+EXPECT_USER=nobody
+id lvsd_script >/dev/null 2>&1 && EXPECT_USER=lvsd_script
 ip -n "$(ns n1)" link add trk0 type veth peer name trk1
 ip -n "$(ns n1)" link set trk1 up
 ip -n "$(ns n1)" link set trk0 up
@@ -91,7 +101,12 @@ start_node n2
 check "group: n1 master of A and B" poll_until 5 bash -c "$(declare -f is_state state ctl); TMP=$TMP LVSCTL=$LVSCTL; is_state n1 master 0 && is_state n1 master 1"
 check "notify_master ran" poll_until 5 grep -q "^master-A$" "$TRACK/notify.log"
 check "generic notify ran with INSTANCE A MASTER 150" poll_until 5 grep -q "^INSTANCE A MASTER 150$" "$TRACK/notify.log"
-check "track script runs as the script user (nobody)" poll_until 5 grep -qx nobody "$TRACK/ran_as"
+check "track script runs as the script user ($EXPECT_USER)" poll_until 5 grep -qx "$EXPECT_USER" "$TRACK/ran_as"
+if [ "$EXPECT_USER" = nobody ]; then
+  check "default script user missing: one warning naming lvsd_script and nobody" \
+    test "$(grep -c 'script user "lvsd_script" does not exist; running scripts as "nobody"' "$TMP/n1/log")" = 1
+fi
+check "notify FIFO: INSTANCE \"A\" MASTER 150 (keepalived format)" poll_until 5 grep -qx 'INSTANCE "A" MASTER 150' "$TRACK/fifo.log"
 
 echo 10 >"$TRACK/weight"
 check "track file: effective priority 140" poll_until 5 bash -c "[ \$($(declare -f field ctl); TMP=$TMP LVSCTL=$LVSCTL field n1 effective_priority) = 140 ]"
@@ -99,6 +114,7 @@ check "track file: still master above n2 (100)" is_state n1 master
 touch "$TRACK/fail"
 check "track script (weight -80): priority 60, n2 preempts" poll_until 5 is_state n2 master
 check "sync group: B follows A to n2" poll_until 3 is_state n2 master 1
+check "notify FIFO: INSTANCE \"A\" BACKUP after the failover" poll_until 3 grep -q '^INSTANCE "A" BACKUP [0-9]*$' "$TRACK/fifo.log"
 check "base priority still reported as 150" test "$(field n1 base_priority)" = 150
 rm -f "$TRACK/fail"
 echo 0 >"$TRACK/weight"

@@ -271,6 +271,10 @@ const BadCase kCases[] = {
      "vrrp_instances = ( { name = \"VI_1\"; vrid = 1;\n"
      " virtual_ipaddresses = (\"10.0.0.1\"); } );\n",
      1, "vrrp_instances[0].interface", "missing required setting"},
+    {"relative_notify_fifo", "global = {\n notify_fifo = \"fifo\"; };\n", 2, "global.notify_fifo",
+     "absolute path"},
+    {"notify_fifo_script_without_fifo", "global = {\n notify_fifo_script = \"/bin/cat\"; };\n", 2,
+     "global.notify_fifo_script", "needs notify_fifo"},
     {"relative_script_path", "vrrp_scripts = ( { name = \"s\";\n path = \"check.sh\"; } );\n", 2,
      "vrrp_scripts[0].path", "absolute path"},
     {"script_check_both_forms",

@@ -70,6 +70,16 @@ TEST(ValidConfig, DemoConfigMatchesTheReadme) {
   }
 }
 
+TEST(ValidConfig, NotifyFifoAndItsScript) {
+  LoadResult r = loadString(
+      "global = { notify_fifo = \"/run/lvsd/notify\"; notify_fifo_script = \"/bin/reader -v\"; "
+      "};\n",
+      "f.conf");
+  ASSERT_TRUE(r.config.has_value());
+  EXPECT_EQ(r.config->global.notify_fifo, "/run/lvsd/notify");
+  EXPECT_EQ(r.config->global.notify_fifo_script, "/bin/reader -v");
+}
+
 TEST(ValidConfig, DefaultsFollowKeepalivedAndRfc) {
   LoadResult r = loadString(
       "vrrp_instances = ( { name = \"V\"; interface = \"eth0\"; vrid = 9;\n"
