@@ -1,6 +1,7 @@
 // lvsctl: talks to lvsd over its control socket.
 //   lvsctl [-s SOCKET] status [--json] | reload | check-config FILE | version | vrrp [--json]
-//          | ipvs [--stats|--rate] [--exact] [--json]
+//          | ipvs [--stats|--rate] [--exact] [--json] | checks [--json]
+//          | weight VS RS N | drain VS RS | enable VS RS | disable VS RS
 // Exit codes: 0 ok, 1 the daemon answered with an error (or the config is invalid), 2 usage,
 // 3 cannot connect / no answer.
 #include <CLI/CLI.hpp>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "ctl/checks_format.h"
 #include "ctl/client.h"
 #include "ctl/format.h"
 #include "ctl/ipvs_format.h"
@@ -54,6 +56,10 @@ int run(const std::string& socket, int timeoutMs, const std::string& cmd,
     for (const auto& p : ipvsProblems(data)) {
       std::cerr << "lvsctl: " << p << "\n";
     }
+  } else if (cmd == "checks") {
+    std::cout << formatChecks(data);
+  } else if (cmd == "weight" || cmd == "drain" || cmd == "enable" || cmd == "disable") {
+    std::cout << formatOperator(data);
   } else if (cmd == "version") {
     const auto field = [&](const char* key) -> std::string {
       if (!data.is_object() || !data.contains(key)) {
@@ -110,6 +116,27 @@ int main(int argc, char** argv) {
   ipvs->add_flag("--rate", ipvsRate, "rates (ipvsadm -Ln --rate)")->excludes(statsFlag);
   ipvs->add_flag("--exact", ipvsExact, "exact numbers, no K/M/G");
   ipvs->add_flag("--json", json, "print the raw JSON data object");
+  auto* checks = app.add_subcommand("checks", "health checks: state, weight and why, last results");
+  checks->add_flag("--json", json, "print the raw JSON data object");
+  std::string opVs;
+  std::string opRs;
+  unsigned opWeight = 0;
+  std::vector<CLI::App*> operatorCmds;
+  for (const char* name : {"weight", "drain", "enable", "disable"}) {
+    const std::string n = name;
+    auto* sub = app.add_subcommand(
+        n, n == "weight"    ? "set a real server's weight at runtime (until enable or restart)"
+           : n == "drain"   ? "weight 0, established connections continue"
+           : n == "disable" ? "take a real server out (as if its checks failed)"
+                            : "clear weight/drain/disable: checks decide again");
+    sub->add_option("VS", opVs, "virtual server: config name or VIP:port[/proto]")->required();
+    sub->add_option("RS", opRs, "real server: address:port")->required();
+    if (n == "weight") {
+      sub->add_option("N", opWeight, "weight 0..65535")->required()->check(CLI::Range(0, 65535));
+    }
+    sub->add_flag("--json", json, "print the raw JSON data object");
+    operatorCmds.push_back(sub);
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -128,6 +155,8 @@ int main(int argc, char** argv) {
     cmd = "ipvs";
     args["mode"] = ipvsStats ? "stats" : ipvsRate ? "rate" : "list";
     args["exact"] = ipvsExact;
+  } else if (checks->parsed()) {
+    cmd = "checks";
   } else if (check->parsed()) {
     cmd = "check-config";
     std::error_code ec;
@@ -135,6 +164,16 @@ int main(int argc, char** argv) {
     args["path"] = ec ? file : abs.string();
   } else {
     cmd = "version";
+  }
+  for (auto* sub : operatorCmds) {
+    if (sub->parsed()) {
+      cmd = sub->get_name();
+      args["vs"] = opVs;
+      args["rs"] = opRs;
+      if (cmd == "weight") {
+        args["weight"] = opWeight;
+      }
+    }
   }
   return run(socket, timeoutMs, cmd, args, json);
 }

@@ -1,7 +1,11 @@
-// The checker child: IPVS programming (daemon/ipvs_manager.h) and, later, the health checks
-// that drive its desired state. Reports {"virtual_servers": n, "ipvs": {...}}.
+// The checker child: health checks (check::CheckEngine) driving the IPVS desired state, and the
+// IPVS programming itself (daemon/ipvs_manager.h). Reports {"virtual_servers": n, "ipvs": {...},
+// "checks": {...}}.
+#include <boost/asio/steady_timer.hpp>
 #include <memory>
 
+#include "check/config/to_ipvs.h"
+#include "check/engine/check_engine.h"
 #include "daemon/child.h"
 #include "daemon/ipvs_manager.h"
 
@@ -10,24 +14,84 @@ namespace lvsd::daemon {
 namespace {
 
 struct CheckerRuntime {
-  explicit CheckerRuntime(Logger log) : ipvs(std::move(log)) {}
+  explicit CheckerRuntime(boost::asio::io_context& io, Logger log)
+      : reportTimer(io),
+        ipvs(log.forComponent("ipvs")),
+        checks(io, log.forComponent("check"),
+               [this](const config::Config& c, const check::Pool& pool,
+                      const std::vector<check::RealChange>& changes, const std::string& trigger) {
+                 toDesired(c, pool, changes);
+                 ipvs.apply(trigger);
+                 reportSoon();
+               }),
+        log_(std::move(log)) {}
+
+  /// Health and weight changes go into the desired state only; IpvsManager diffs it.
+  void toDesired(const config::Config& c, const check::Pool& pool,
+                 const std::vector<check::RealChange>& changes) {
+    auto ops = check::applyToDesired(ipvs.desired(), c, pool, changes);
+    if (!ops) {
+      log_.error("health change not applicable: " + ops.error().message,
+                 {{"event", "check_apply_failed"}});
+      return;
+    }
+    healthOps += ops->size();
+  }
+
+  /// Health changes reach `lvsctl checks` within 100 ms (not only with the 1-s report), at most
+  /// ten extra reports a second however many servers change.
+  void reportSoon() {
+    if (reportPending || !channel) {
+      return;
+    }
+    reportPending = true;
+    reportTimer.expires_after(std::chrono::milliseconds(100));
+    reportTimer.async_wait([this](const boost::system::error_code& ec) {
+      reportPending = false;
+      if (!ec && channel) {
+        channel->reportNow();
+      }
+    });
+  }
+
+  ChildChannel* channel = nullptr;
+  bool reportPending = false;
+  boost::asio::steady_timer reportTimer;
   size_t virtualServers = 0;
+  uint64_t healthOps = 0;  ///< desired-state ops caused by checks and operator commands
   IpvsManager ipvs;
+  check::CheckEngine checks;
+  Logger log_;
 };
 
 }  // namespace
 
 int runCheckerChild(const config::Config& config, ChildChannel& channel) {
-  auto rt = std::make_shared<CheckerRuntime>(channel.logger().forComponent("ipvs"));
+  auto rt = std::make_shared<CheckerRuntime>(channel.io(), channel.logger());
+  rt->channel = &channel;
   rt->virtualServers = config.virtual_servers.size();
-  rt->ipvs.start(config);
+  const auto initial = rt->checks.start(config);
+  rt->ipvs.start(config,
+                 [&](ipvs::DesiredState&) { rt->toDesired(config, rt->checks.pool(), initial); });
   channel.setStatusProvider([rt] {
-    return ctl::Json{{"virtual_servers", rt->virtualServers}, {"ipvs", rt->ipvs.status()}};
+    ctl::Json checks = rt->checks.status();
+    checks["health_ops_total"] = rt->healthOps;
+    return ctl::Json{{"virtual_servers", rt->virtualServers},
+                     {"ipvs", rt->ipvs.status()},
+                     {"checks", std::move(checks)}};
   });
   channel.setReloadHandler([rt](const config::Config& c) -> Result<void> {
     rt->virtualServers = c.virtual_servers.size();
-    rt->ipvs.reload(c);
+    const auto carried = rt->checks.reload(c);
+    rt->ipvs.reload(c, [&](ipvs::DesiredState&) { rt->toDesired(c, rt->checks.pool(), carried); });
     return {};
+  });
+  channel.setAdminHandler([rt](const ctl::Json& admin) {
+    const auto errors = rt->checks.setOverrides(
+        check::overridesFromJson(admin.value("overrides", ctl::Json::array())));
+    for (const auto& e : errors) {
+      rt->log_.warning("operator override not applied: " + e, {{"event", "check_operator"}});
+    }
   });
   channel.setStopHandler([rt] { rt->ipvs.stop(); });
   return channel.run();

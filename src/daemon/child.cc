@@ -101,6 +101,13 @@ void ChildChannel::onLine(const std::string& line) {
     io_.stop();
     return;
   }
+  if (msg->kind == ParentMessage::Kind::Admin) {
+    if (admin_) {
+      admin_(msg->admin);
+      reportNow();
+    }
+    return;
+  }
   ChildMessage result;
   result.kind = ChildMessage::Kind::ReloadResult;
   result.generation = msg->generation;

@@ -39,6 +39,11 @@ public:
   }
   /// Runs when the supervisor asks the child to stop, before the loop ends (graceful resignation).
   void setStopHandler(std::function<void()> handler) { stop_ = std::move(handler); }
+  /// Runtime operator state from the supervisor (lvsctl weight/drain/enable/disable), sent whole
+  /// on every change and after the child (re)starts.
+  void setAdminHandler(std::function<void(const ctl::Json&)> handler) {
+    admin_ = std::move(handler);
+  }
   /// Sends a report now (e.g. after a state change) in addition to the periodic ones.
   void reportNow();
   /// Runs the loop until the supervisor says stop or goes away. @return the exit code.
@@ -58,6 +63,7 @@ private:
   std::function<ctl::Json()> status_;
   std::function<Result<void>(const config::Config&)> reload_;
   std::function<void()> stop_;
+  std::function<void(const ctl::Json&)> admin_;
   ctl::LineFramer framer_;
   std::array<char, 4096> buf_{};
   std::string out_;

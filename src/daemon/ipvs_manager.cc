@@ -109,8 +109,11 @@ void IpvsManager::setChblLoadFactor(const config::Config& config) {
   }
 }
 
-void IpvsManager::start(const config::Config& config) {
+void IpvsManager::start(const config::Config& config, const Prepare& prepare) {
   desired_ = ipvs::DesiredState::fromConfig(config);
+  if (prepare) {
+    prepare(desired_);
+  }
   open();
   if (prog_) {
     apply("start");
@@ -118,9 +121,12 @@ void IpvsManager::start(const config::Config& config) {
   }
 }
 
-void IpvsManager::reload(const config::Config& config) {
+void IpvsManager::reload(const config::Config& config, const Prepare& prepare) {
   std::vector<ipvs::ServiceKey> scope = desired_.keys();
   desired_ = ipvs::DesiredState::fromConfig(config);
+  if (prepare) {
+    prepare(desired_);
+  }
   open();  // IPVS may have become available (module loaded) since the start
   if (!prog_) {
     return;

@@ -5,6 +5,7 @@
 // (on_stop), and reports what it did. The health checker drives it through desired() +
 // apply(): it changes weights/health in the desired state, never the kernel directly.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <set>
@@ -25,9 +26,13 @@ public:
 
   /// Opens IPVS (reporting "ipvs unavailable: ..." when it cannot, and staying usable) and
   /// brings the config's services to the desired state.
-  void start(const config::Config& config);
+  /// Adjusts the fresh desired state of a config before it is programmed (the health checker
+  /// applies carried health and weights, so a start or reload does not flap servers).
+  using Prepare = std::function<void(ipvs::DesiredState&)>;
+
+  void start(const config::Config& config, const Prepare& prepare = {});
   /// A new config: services it drops are removed, others are edited by diff.
-  void reload(const config::Config& config);
+  void reload(const config::Config& config, const Prepare& prepare = {});
   /// lvsd stops: services with on_stop = keep stay as they are, the others are removed.
   void stop();
 

@@ -79,6 +79,8 @@ std::string encode(const ParentMessage& m) {
   Json j;
   if (m.kind == ParentMessage::Kind::Reload) {
     j = {{"type", "reload"}, {"path", m.path}, {"generation", m.generation}};
+  } else if (m.kind == ParentMessage::Kind::Admin) {
+    j = {{"type", "admin"}, {"admin", m.admin}};
   } else {
     j = {{"type", "stop"}};
   }
@@ -107,6 +109,15 @@ Expected<ParentMessage, std::string> parseParentMessage(std::string_view line) {
   ParentMessage m;
   if (type == "stop") {
     m.kind = ParentMessage::Kind::Stop;
+    return m;
+  }
+  if (type == "admin") {
+    m.kind = ParentMessage::Kind::Admin;
+    const auto a = j->find("admin");
+    if (a == j->end() || !a->is_object()) {
+      return Unexpected(std::string("admin without an object"));
+    }
+    m.admin = *a;
     return m;
   }
   if (type == "reload") {

@@ -55,9 +55,10 @@ Json checkResultToJson(const std::string& file, const std::vector<config::Diagno
 
 /// Messages on the supervisor <-> child socketpair (one JSON object per line).
 struct ParentMessage {
-  enum class Kind { Reload, Stop } kind = Kind::Stop;
-  std::string path;         ///< Reload: config file to load
-  uint64_t generation = 0;  ///< Reload: generation number it becomes
+  enum class Kind { Reload, Stop, Admin } kind = Kind::Stop;
+  std::string path;             ///< Reload: config file to load
+  uint64_t generation = 0;      ///< Reload: generation number it becomes
+  Json admin = Json::object();  ///< Admin: runtime operator state ({"overrides":[...]})
 };
 struct ChildMessage {
   enum class Kind { Report, ReloadResult } kind = Kind::Report;

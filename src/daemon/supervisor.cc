@@ -10,6 +10,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "check/config/from_config.h"
 #include "config/loader.h"
 #include "daemon/exit_status.h"
 #include "daemon/ipvs_command.h"
@@ -109,6 +110,25 @@ void Supervisor::registerCommands() {
                   }
                   return nullptr;
                 }));
+  registry_.add("checks", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
+    // Served from the checker child's latest report (sent at once after every operator change).
+    for (const auto& c : children_) {
+      if (c->name == "checker") {
+        const auto it = c->report.find("checks");
+        ctl::Json out = it != c->report.end() ? *it : ctl::Json::object();
+        out["child_state"] = c->state;
+        out["overrides"] = overrides_;
+        return out;
+      }
+    }
+    return Unexpected(
+        ctl::ProtocolError{std::string(ctl::code::kFailed), "no checker child in this daemon"});
+  });
+  for (const char* mode : {"weight", "drain", "enable", "disable"}) {
+    registry_.add(mode, [this, m = std::string(mode)](const ctl::Json& args) {
+      return setOperator(args, m);
+    });
+  }
   registry_.add("check-config",
                 [](const ctl::Json& args) -> Expected<ctl::Json, ctl::ProtocolError> {
                   const auto p = args.find("path");
@@ -269,6 +289,9 @@ void Supervisor::spawn(Child& c) {
   log_.info("child " + c.name + " started (pid " + std::to_string(pid) + ")",
             {{"event", "child_start"}, {"child", c.name}, {"pid", std::to_string(pid)}});
   readLink(c);
+  if (c.name == "checker" && !overrides_.empty()) {
+    sendAdmin(c);  // a restarted checker gets the operator's runtime state back
+  }
 }
 
 void Supervisor::readLink(Child& c) {
@@ -315,6 +338,82 @@ void Supervisor::onChildLine(Child& c, const std::string& line) {
                    std::to_string(msg->generation) + ": " + msg->error,
                {{"event", "child_reload_failed"}, {"child", c.name}});
   }
+}
+
+Expected<ctl::Json, ctl::ProtocolError> Supervisor::setOperator(const ctl::Json& args,
+                                                                const std::string& mode) {
+  const auto bad = [&](const std::string& m) {
+    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kBadRequest), m});
+  };
+  const auto vsArg = args.find("vs");
+  const auto rsArg = args.find("rs");
+  if (vsArg == args.end() || !vsArg->is_string() || rsArg == args.end() || !rsArg->is_string()) {
+    return bad(mode + " needs args.vs and args.rs (strings)");
+  }
+  std::optional<uint32_t> weight;
+  if (mode == "weight") {
+    const auto w = args.find("weight");
+    if (w == args.end() || !w->is_number_unsigned() || w->get<uint64_t>() > 65535) {
+      return bad("weight needs args.weight, 0..65535");
+    }
+    weight = static_cast<uint32_t>(w->get<uint64_t>());
+  }
+  const auto vs = check::findVirtualServer(config_, vsArg->get<std::string>());
+  if (!vs) {
+    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kFailed), vs.error().message});
+  }
+  const auto& v = config_.virtual_servers[*vs];
+  const auto rs = check::findRealServer(v, rsArg->get<std::string>());
+  if (!rs) {
+    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kFailed), rs.error().message});
+  }
+  const auto& ep = v.real_servers[*rs].endpoint;
+  const std::string rsName = formatEndpoint(ep.address, ep.port);
+  // One override per server: enable clears it; weight keeps drain/disable off; drain/disable
+  // keep an operator weight set before.
+  ctl::Json kept = ctl::Json::array();
+  ctl::Json previous;
+  for (auto& o : overrides_) {
+    if (o.value("vs", "") == v.name && o.value("rs", "") == rsName) {
+      previous = o;
+    } else {
+      kept.push_back(o);
+    }
+  }
+  ctl::Json entry{{"vs", v.name}, {"rs", rsName}, {"mode", "enabled"}, {"weight", nullptr}};
+  if (mode == "weight") {
+    entry["weight"] = *weight;
+  } else if (mode == "drain" || mode == "disable") {
+    entry["mode"] = mode == "drain" ? "drain" : "disabled";
+    if (previous.is_object() && previous.contains("weight")) {
+      entry["weight"] = previous["weight"];
+    }
+  }
+  if (mode != "enable") {
+    kept.push_back(entry);
+  }
+  overrides_ = std::move(kept);
+  log_.notice("operator " + mode + " " + v.name + " " + rsName +
+                  (weight ? " " + std::to_string(*weight) : ""),
+              {{"event", "operator_" + mode}, {"service", v.name}});
+  for (auto& c : children_) {
+    if (c->name == "checker") {
+      sendAdmin(*c);
+    }
+  }
+  ctl::Json out = entry;
+  if (mode == "enable") {
+    out["mode"] = "enabled";
+  }
+  out["persists"] = "until enable, or an lvsd restart (kept across reloads and checker restarts)";
+  return out;
+}
+
+void Supervisor::sendAdmin(Child& c) {
+  ParentMessage m;
+  m.kind = ParentMessage::Kind::Admin;
+  m.admin = ctl::Json{{"overrides", overrides_}};
+  sendToChild(c, encode(m));
 }
 
 void Supervisor::sendToChild(Child& c, const std::string& line) {
@@ -394,6 +493,15 @@ ctl::Json Supervisor::reload(std::string_view trigger) {
                   {{"event", "reload_needs_restart"}});
     }
     config_ = std::move(*loaded.config);
+    // Operator overrides stay for servers the new config still has.
+    ctl::Json kept = ctl::Json::array();
+    for (const auto& o : overrides_) {
+      const auto vs = check::findVirtualServer(config_, o.value("vs", ""));
+      if (vs && check::findRealServer(config_.virtual_servers[*vs], o.value("rs", ""))) {
+        kept.push_back(o);
+      }
+    }
+    overrides_ = std::move(kept);
     ++generation_;
     info.generation = generation_;
     ParentMessage m;

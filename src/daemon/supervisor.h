@@ -80,6 +80,11 @@ private:
   void onChildLine(Child& c, const std::string& line);
   void onChildExit(Child& c, int waitStatus);
   void sendToChild(Child& c, const std::string& line);
+  /// Sends the operator overrides (lvsctl weight/drain/enable/disable) to the checker child.
+  void sendAdmin(Child& c);
+  /// weight/drain/enable/disable: validates against the config, records, forwards.
+  Expected<ctl::Json, ctl::ProtocolError> setOperator(const ctl::Json& args,
+                                                      const std::string& mode);
   void beginStop(std::string_view why);
   void maybeFinishStop();
   void scheduleWatchdog(Duration interval);
@@ -91,6 +96,9 @@ private:
   boost::asio::io_context& io_;
   SupervisorOptions opts_;
   config::Config config_;
+  /// Operator overrides [{vs, rs, mode, weight}]: kept here so they survive a checker restart
+  /// and reloads (for servers still in the config), not an lvsd restart.
+  ctl::Json overrides_ = ctl::Json::array();
   uint64_t generation_ = 1;
   Logger log_;
   PidFile& pidFile_;

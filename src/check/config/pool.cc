@@ -45,7 +45,8 @@ Pool::Pool(const config::Config& config, const std::vector<std::string>& service
   // The caller runs refreshAll() to bring it to quorum/sorry rules.
   for (auto& v : virtuals_) {
     for (auto& r : v.reals) {
-      r.placement = Placement{r.up, r.up ? r.weightParams.weight : 0};
+      r.baseline = Placement{r.up, r.up ? r.weightParams.weight : 0};
+      r.placement = r.baseline;
     }
   }
 }
@@ -237,6 +238,14 @@ std::vector<RealChange> Pool::setOperator(RealRef ref, OperatorMode mode,
   r.tracker->setOperator(mode, weight, now);
   evaluate(ref, now, out);
   return out;
+}
+
+void Pool::resetPlacements() {
+  for (auto& v : virtuals_) {
+    for (auto& r : v.reals) {
+      r.placement = r.baseline;
+    }
+  }
 }
 
 std::vector<RealChange> Pool::refreshAll(MonoTime now) {

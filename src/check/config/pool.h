@@ -62,6 +62,7 @@ public:
     uint64_t transitions = 0;
     MonoTime lastChange{};
     Placement placement;  ///< what the IPVS desired state holds
+    Placement baseline;   ///< what DesiredState::fromConfig holds for this server
     OperatorMode opMode = OperatorMode::Enabled;
     std::optional<uint32_t> opWeight;
     Duration lastLatency{};
@@ -108,6 +109,9 @@ public:
   /// lvsctl weight/drain/enable/disable.
   std::vector<RealChange> setOperator(RealRef r, OperatorMode mode, std::optional<uint32_t> weight,
                                       MonoTime now);
+  /// Forgets what the IPVS desired state holds and assumes the fresh one of the config (as
+  /// DesiredState::fromConfig builds it); refreshAll() then reports every difference.
+  void resetPlacements();
   /// Recomputes every virtual server (e.g. after a reload).
   std::vector<RealChange> refreshAll(MonoTime now);
 

@@ -1,0 +1,338 @@
+#include "check/engine/check_engine.h"
+
+#include <boost/asio/post.hpp>
+#include <chrono>
+
+#include "check/config/to_ipvs.h"
+
+namespace lvsd::check {
+
+namespace asio = boost::asio;
+using Json = nlohmann::json;
+
+namespace {
+
+MonoTime now() { return std::chrono::steady_clock::now(); }
+
+double ms(Duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+const char* verdictName(Verdict v) {
+  switch (v) {
+    case Verdict::Up:
+      return "up";
+    case Verdict::Down:
+      return "down";
+    case Verdict::NoChange:
+      break;
+  }
+  return "no_change";
+}
+
+}  // namespace
+
+const char* toString(OperatorMode m) {
+  switch (m) {
+    case OperatorMode::Drain:
+      return "drain";
+    case OperatorMode::Disabled:
+      return "disabled";
+    case OperatorMode::Enabled:
+      break;
+  }
+  return "enabled";
+}
+
+std::optional<OperatorMode> operatorModeFromString(std::string_view s) {
+  if (s == "enabled") {
+    return OperatorMode::Enabled;
+  }
+  if (s == "drain") {
+    return OperatorMode::Drain;
+  }
+  if (s == "disabled") {
+    return OperatorMode::Disabled;
+  }
+  return std::nullopt;
+}
+
+Json toJson(const std::vector<OperatorOverride>& overrides) {
+  Json out = Json::array();
+  for (const auto& o : overrides) {
+    Json j{{"vs", o.vs}, {"rs", o.rs}, {"mode", toString(o.mode)}};
+    j["weight"] = o.weight ? Json(*o.weight) : Json(nullptr);
+    out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<OperatorOverride> overridesFromJson(const Json& j) {
+  std::vector<OperatorOverride> out;
+  if (!j.is_array()) {
+    return out;
+  }
+  for (const auto& e : j) {
+    if (!e.is_object() || !e.contains("vs") || !e["vs"].is_string() || !e.contains("rs") ||
+        !e["rs"].is_string()) {
+      continue;
+    }
+    OperatorOverride o;
+    o.vs = e["vs"].get<std::string>();
+    o.rs = e["rs"].get<std::string>();
+    if (e.contains("mode") && e["mode"].is_string()) {
+      o.mode = operatorModeFromString(e["mode"].get<std::string>()).value_or(o.mode);
+    }
+    if (e.contains("weight") && e["weight"].is_number_unsigned()) {
+      o.weight = static_cast<uint32_t>(std::min<uint64_t>(e["weight"].get<uint64_t>(), 65535));
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+CheckEngine::CheckEngine(asio::io_context& io, Logger log, Apply apply)
+    : io_(io),
+      log_(std::move(log)),
+      apply_(std::move(apply)),
+      rng_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
+      tickTimer_(io) {
+  runner_ = std::make_unique<CheckRunner>(
+      io_, rng_,
+      [this](CheckId id, const Outcome& o, const ResultEffect& e) { onResult(id, o, e); });
+}
+
+CheckEngine::~CheckEngine() { tickTimer_.cancel(); }
+
+std::vector<RealChange> CheckEngine::start(const config::Config& config) {
+  config_ = config;
+  pool_ = Pool(config_, serviceNames(config_), now());
+  addMissingChecks();
+  log_.info("health checks started: " + std::to_string(pool_.checkCount()) + " checks",
+            {{"event", "checks_started"}});
+  auto changes = pool_.refreshAll(now());
+  armTick();
+  return changes;
+}
+
+std::vector<RealChange> CheckEngine::reload(const config::Config& config) {
+  pending_.clear();  // indexes into the old pool; refreshAll below recomputes everything
+  config_ = config;
+  Pool next(config_, serviceNames(config_), now());
+  const auto dropped = next.migrateFrom(pool_, now());
+  for (CheckId id : dropped) {
+    runner_->remove(id);
+  }
+  pool_ = std::move(next);
+  const size_t kept = pool_.checkCount();
+  addMissingChecks();
+  log_.info("health checks reloaded: " + std::to_string(kept) + " kept, " +
+                std::to_string(pool_.checkCount() - kept) + " new, " +
+                std::to_string(dropped.size()) + " removed",
+            {{"event", "checks_reloaded"}});
+  setOverrides(overrides_);  // re-resolve against the new config; applied by refreshAll
+  pending_.clear();
+  pool_.resetPlacements();  // the caller's desired state is fresh from the new config
+  auto changes = pool_.refreshAll(now());
+  armTick();
+  return changes;
+}
+
+void CheckEngine::addMissingChecks() {
+  for (const auto& [ref, idx] : pool_.checksWithoutId()) {
+    const Pool::Check& ck = pool_.virtuals()[ref.vs].reals[ref.rs].checks[idx];
+    auto id = runner_->add(ck.plan.spec, ck.plan.params);
+    if (!id) {
+      // The check cannot run (e.g. certificate unreadable): it stays at its initial state.
+      pool_.setCheckError(ref, idx, id.error().message);
+      log_.error("check " + ck.plan.summary + " of " + pool_.virtuals()[ref.vs].name +
+                     " cannot run: " + id.error().message,
+                 {{"event", "check_invalid"}});
+      continue;
+    }
+    pool_.setCheckId(ref, idx, *id);
+  }
+}
+
+std::vector<std::string> CheckEngine::setOverrides(const std::vector<OperatorOverride>& overrides) {
+  overrides_ = overrides;
+  std::vector<std::string> errors;
+  // Desired operator state per real server (default: enabled, no weight).
+  std::map<std::pair<size_t, size_t>, const OperatorOverride*> want;
+  for (const auto& o : overrides_) {
+    auto vs = findVirtualServer(config_, o.vs);
+    if (!vs) {
+      errors.push_back(vs.error().message);
+      continue;
+    }
+    auto rs = findRealServer(config_.virtual_servers[*vs], o.rs);
+    if (!rs) {
+      errors.push_back(rs.error().message);
+      continue;
+    }
+    want[{*vs, *rs}] = &o;
+  }
+  std::vector<RealChange> changes;
+  const auto& vss = pool_.virtuals();
+  for (size_t vi = 0; vi < vss.size(); ++vi) {
+    for (size_t ri = 0; ri < vss[vi].reals.size(); ++ri) {
+      const auto it = want.find({vi, ri});
+      const OperatorMode mode = it == want.end() ? OperatorMode::Enabled : it->second->mode;
+      const auto weight = it == want.end() ? std::nullopt : it->second->weight;
+      const Pool::Real& r = vss[vi].reals[ri];
+      if (r.opMode == mode && r.opWeight == weight) {
+        continue;
+      }
+      log_.notice("operator: " + vss[vi].name + " " + formatEndpoint(r.address, r.port) + " " +
+                      toString(mode) + (weight ? " weight " + std::to_string(*weight) : ""),
+                  {{"event", "check_operator"}, {"service", vss[vi].name}});
+      auto c = pool_.setOperator({vi, ri}, mode, weight, now());
+      changes.insert(changes.end(), c.begin(), c.end());
+    }
+  }
+  queue(std::move(changes), "operator");
+  armTick();
+  return errors;
+}
+
+void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) {
+  ++results_;
+  const auto where = pool_.findCheck(id);
+  const bool wasUp = where && pool_.virtuals()[where->first.vs].reals[where->first.rs].up;
+  auto changes = pool_.onResult(id, o, e.up, now());
+  if (where) {
+    const Pool::Virtual& v = pool_.virtuals()[where->first.vs];
+    const Pool::Real& r = v.reals[where->first.rs];
+    if (r.up != wasUp) {
+      const LogLevel level = r.up ? LogLevel::Notice : LogLevel::Warning;
+      log_.log(level,
+               "real server " + formatEndpoint(r.address, r.port) + " of " + v.name + " is " +
+                   (r.up ? "up" : "down") + ": " + o.reason,
+               {{"event", r.up ? "real_server_up" : "real_server_down"}, {"service", v.name}});
+    }
+  }
+  queue(std::move(changes), "health");
+  armTick();
+}
+
+void CheckEngine::queue(std::vector<RealChange> changes, const char* trigger) {
+  if (changes.empty()) {
+    return;
+  }
+  if (pending_.empty()) {
+    pendingTrigger_ = trigger;
+  } else if (pendingTrigger_ != trigger) {
+    pendingTrigger_ = "health";
+  }
+  pending_.insert(pending_.end(), changes.begin(), changes.end());
+  if (!flushPosted_) {
+    flushPosted_ = true;
+    asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
+      if (!alive.expired()) {
+        flush();
+      }
+    });
+  }
+}
+
+void CheckEngine::flush() {
+  flushPosted_ = false;
+  if (pending_.empty()) {
+    return;
+  }
+  std::vector<RealChange> changes;
+  changes.swap(pending_);
+  changesTotal_ += changes.size();
+  if (apply_) {
+    apply_(config_, pool_, changes, pendingTrigger_);
+  }
+}
+
+void CheckEngine::armTick() {
+  const auto next = pool_.nextTick(now());
+  if (!next) {
+    tickTimer_.cancel();
+    return;
+  }
+  tickTimer_.expires_at(*next);
+  tickTimer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (ec || alive.expired()) {
+          return;
+        }
+        queue(pool_.tick(now()), "slow start");
+        armTick();
+      });
+}
+
+Json CheckEngine::status(size_t maxReals) const {
+  const MonoTime t = now();
+  Json vss = Json::array();
+  size_t listed = 0;
+  size_t upTotal = 0;
+  size_t realsTotal = 0;
+  for (const auto& v : pool_.virtuals()) {
+    Json reals = Json::array();
+    size_t up = 0;
+    for (const auto& r : v.reals) {
+      up += r.up ? 1 : 0;
+      if (listed >= maxReals) {
+        continue;
+      }
+      ++listed;
+      const auto& calc = r.tracker->calculator();
+      Json checks = Json::array();
+      for (const auto& ck : r.checks) {
+        Json c{{"check", ck.plan.summary},
+               {"state", ck.up ? "up" : "down"},
+               {"results", ck.results},
+               {"failures", ck.failures}};
+        if (ck.last) {
+          c["last"] = verdictName(ck.last->verdict);
+          c["reason"] = ck.last->reason;
+          c["latency_ms"] = ms(std::chrono::duration_cast<Duration>(ck.last->latency));
+          c["age_s"] = std::chrono::duration<double>(t - ck.lastAt).count();
+        } else {
+          c["last"] = nullptr;
+        }
+        if (const CheckStatus* st = ck.id != 0 ? runner_->scheduler().status(ck.id) : nullptr) {
+          c["count"] = st->count;
+          c["rise"] = ck.plan.params.rise;
+          c["fall"] = ck.plan.params.fall;
+        }
+        if (!ck.error.empty()) {
+          c["error"] = ck.error;
+        }
+        checks.push_back(std::move(c));
+      }
+      Json j{{"server", formatEndpoint(r.address, r.port)},
+             {"state", r.up ? "up" : "down"},
+             {"in_service", r.placement.up},
+             {"weight", r.placement.weight},
+             {"configured_weight", r.weightParams.weight},
+             {"weight_reason", v.sorryMode ? "sorry server active" : calc.weightReason(t)},
+             {"operator", toString(r.opMode)},
+             {"transitions", r.transitions},
+             {"since_s", std::chrono::duration<double>(t - r.lastChange).count()},
+             {"checks", std::move(checks)}};
+      j["operator_weight"] = r.opWeight ? Json(*r.opWeight) : Json(nullptr);
+      reals.push_back(std::move(j));
+    }
+    upTotal += up;
+    realsTotal += v.reals.size();
+    vss.push_back(Json{{"name", v.name},
+                       {"service", v.service},
+                       {"reals_up", up},
+                       {"reals_total", v.reals.size()},
+                       {"quorum", v.quorumParams.quorum},
+                       {"hysteresis", v.quorumParams.hysteresis},
+                       {"has_quorum", v.quorum.has()},
+                       {"up_weight", v.servingSum},
+                       {"sorry_active", v.sorryMode},
+                       {"reals", std::move(reals)}});
+  }
+  return Json{{"virtual_servers", std::move(vss)}, {"reals_up", upTotal},
+              {"reals_total", realsTotal},         {"reals_listed", listed},
+              {"checks", pool_.checkCount()},      {"probes_running", runner_->running()},
+              {"results_total", results_},         {"ipvs_changes_total", changesTotal_}};
+}
+
+}  // namespace lvsd::check

@@ -1,0 +1,92 @@
+#pragma once
+// The checker engine of the checker child: runs a CheckRunner for every configured check, feeds
+// results through the Pool (rise/fall, weights, slow start, feedback, quorum, operator state)
+// and hands the resulting changes of the IPVS desired state to the caller, batched once per loop
+// turn. Reloads keep the state (and the running probe) of unchanged checks.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "check/config/pool.h"
+#include "check/core/random.h"
+#include "check/io/check_runner.h"
+#include "common/log.h"
+#include "config/model.h"
+
+namespace lvsd::check {
+
+/// An operator override set with lvsctl (kept by the supervisor, replayed to the child).
+struct OperatorOverride {
+  std::string vs;  ///< virtual server as lvsctl named it (config name, VIP:port[/proto])
+  std::string rs;  ///< real server "addr:port"
+  OperatorMode mode = OperatorMode::Enabled;
+  std::optional<uint32_t> weight;
+};
+
+/// "enabled" / "drain" / "disabled".
+const char* toString(OperatorMode m);
+std::optional<OperatorMode> operatorModeFromString(std::string_view s);
+nlohmann::json toJson(const std::vector<OperatorOverride>& overrides);
+std::vector<OperatorOverride> overridesFromJson(const nlohmann::json& j);
+
+class CheckEngine {
+public:
+  /// Receives changes to apply to the IPVS desired state (the pool they index and the config it
+  /// was built from), and what caused them ("health", "slow start", "operator").
+  using Apply = std::function<void(const config::Config&, const Pool&,
+                                   const std::vector<RealChange>&, const std::string& trigger)>;
+
+  CheckEngine(boost::asio::io_context& io, Logger log, Apply apply);
+  ~CheckEngine();
+  CheckEngine(const CheckEngine&) = delete;
+  CheckEngine& operator=(const CheckEngine&) = delete;
+
+  /// Builds the pool and starts its checks. @return the changes the fresh desired state (from
+  /// the same config) needs before it is first programmed (quorum/sorry at start).
+  std::vector<RealChange> start(const config::Config& config);
+  /// A new config: unchanged checks keep running with their state, others are replaced.
+  /// @return the changes the fresh desired state of @p config needs (carried health, weights).
+  std::vector<RealChange> reload(const config::Config& config);
+  /// Replaces the operator overrides (every server not listed goes back to enabled).
+  /// Unknown servers are reported in the returned list, the others applied (via Apply).
+  std::vector<std::string> setOverrides(const std::vector<OperatorOverride>& overrides);
+
+  /// {"virtual_servers":[{name, service, quorum, sorry_active, reals:[...]}], "checks": N,
+  ///  "probes_running": N, "results_total": N, "ipvs_changes_total": N}
+  /// @param maxReals real servers listed in detail (the rest only counted): the report travels
+  /// over the child link every second, so a 10,000-server pool is summarised.
+  [[nodiscard]] nlohmann::json status(size_t maxReals = kStatusMaxReals) const;
+  static constexpr size_t kStatusMaxReals = 1000;
+  [[nodiscard]] const Pool& pool() const { return pool_; }
+
+private:
+  void addMissingChecks();
+  void onResult(CheckId id, const Outcome& o, const ResultEffect& e);
+  void queue(std::vector<RealChange> changes, const char* trigger);
+  void flush();
+  void armTick();
+  void logChange(const RealChange& c);
+
+  boost::asio::io_context& io_;
+  Logger log_;
+  Apply apply_;
+  SplitMix64 rng_;
+  std::unique_ptr<CheckRunner> runner_;
+  config::Config config_;
+  Pool pool_;
+  std::vector<OperatorOverride> overrides_;
+  std::vector<RealChange> pending_;
+  std::string pendingTrigger_;
+  bool flushPosted_ = false;
+  boost::asio::steady_timer tickTimer_;
+  uint64_t results_ = 0;
+  uint64_t changesTotal_ = 0;
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace lvsd::check
