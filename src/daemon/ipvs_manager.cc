@@ -131,8 +131,9 @@ void IpvsManager::reload(const config::Config& config, const Prepare& prepare) {
   if (!prog_) {
     return;
   }
+  const std::set<ipvs::ServiceKey> old(scope.begin(), scope.end());
   for (const auto& k : desired_.keys()) {
-    if (std::find(scope.begin(), scope.end(), k) == scope.end()) {
+    if (old.count(k) == 0) {
       scope.push_back(k);
     }
   }
