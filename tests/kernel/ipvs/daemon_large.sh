@@ -83,7 +83,9 @@ t0=$(now)
 big reload > /dev/null || fail "reload failed"
 poll has_weight 5
 echo "RESULT reload_one_weight_s=$(since "$t0")"
-big ipvs --json > "$T/ipvs.json"
+# the kernel shows the weight before the checker's report reaches the supervisor: wait for it
+synced() { big ipvs --json > "$T/ipvs.json" && grep -Eq '"syncs": 2,?$' "$T/ipvs.json"; }
+poll synced
 expect_ops 1 reload
 cat "$T/lvsd.log"
 stop_lvsd TERM
