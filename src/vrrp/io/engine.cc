@@ -82,10 +82,14 @@ Result<void> Engine::start() {
         return fail("instance " + c.name + ": " + r.error().message);
       }
     }
-    in.sock = socketFor(c.interface, c.family, c.unicastPeers.empty());
-    in.sendSock = c.sendInterface == c.interface ? in.sock
-                                                 : socketFor(c.sendInterface, c.family,
-                                                             c.unicastPeers.empty());
+    // With a vmac, receive on the macvlan: a peer's advert carries the same virtual MAC as our
+    // own macvlan, and the (private-mode) macvlan driver hands such frames to the macvlan only —
+    // a socket on the base interface never sees them (both nodes would become MASTER).
+    const std::string& rxIf = c.useVmac ? c.vmacName : c.interface;
+    in.sock = socketFor(rxIf, c.family, c.unicastPeers.empty());
+    in.sendSock = c.sendInterface == rxIf
+                      ? in.sock
+                      : socketFor(c.sendInterface, c.family, c.unicastPeers.empty());
     if (in.sock == nullptr || in.sendSock == nullptr) {
       return fail("instance " + c.name + ": cannot open VRRP socket on " + c.interface);
     }

@@ -14,6 +14,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <utility>
 
 namespace lvsd::vrrp::io {
 
@@ -122,6 +123,19 @@ Result<void> createVmac(const std::string& base, const std::string& name, const 
   NlSock sock;
   if (sock.s == nullptr) {
     return fail("vmac: netlink connect failed");
+  }
+  // ARP for a VIP on the macvlan must be answered by the macvlan (virtual MAC), never by the
+  // base interface with its own MAC: arp_ignore=1 + arp_filter=1 on the base, and arp_announce=2
+  // so the base's own ARP requests (e.g. for a reply sent from the VIP) carry the base address,
+  // not the VIP. Best effort: a read-only /proc/sys only costs the client a MAC change.
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"arp_ignore", "1\n"},
+                                   {"arp_filter", "1\n"},
+                                   {"arp_announce", "2\n"}}) {
+    const std::string path = "/proc/sys/net/ipv4/conf/" + base + "/" + key;
+    if (FILE* f = std::fopen(path.c_str(), "we")) {
+      std::fputs(value, f);
+      std::fclose(f);
+    }
   }
   if (ifIndex(name) == 0) {
     rtnl_link* link = rtnl_link_macvlan_alloc();
