@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -11,6 +12,7 @@
 #include "vrrp/codec/receive.h"
 #include "vrrp/io/engine_internal.h"
 #include "vrrp/io/netif.h"
+#include "vrrp/track/garp_plan.h"
 #include "vrrp/track/script_user.h"
 
 namespace lvsd::vrrp::io {
@@ -297,13 +299,36 @@ void Engine::garpBurst(Instance& in, uint32_t count) {
   if (!mac) {
     return;
   }
-  for (uint32_t n = 0; n < count; ++n) {
-    for (const auto& v : c.vips) {
-      if (auto r = announcer_.announce(v.dev, *mac, v.address); r) {
-        ++in.garpsSent;
-      } else if (in.rejectLog.allow()) {
-        log_.warning(r.error().message, {{"event", "garp_error"}, {"instance", c.name}});
+  const bool v4 =
+      std::any_of(c.vips.begin(), c.vips.end(), [](const auto& v) { return v.address.isV4(); });
+  const bool v6 =
+      std::any_of(c.vips.begin(), c.vips.end(), [](const auto& v) { return !v.address.isV4(); });
+  in.burstTimers.clear();  // a new burst replaces the rest of the previous one
+  for (const auto& s : track::planGarpBurst(count, v4, v6, c.garp.interval, c.garp.naInterval)) {
+    if (s.at.count() == 0) {
+      announceFamily(in, *mac, s.v6);
+      continue;
+    }
+    auto& t = in.burstTimers.emplace_back(std::make_unique<boost::asio::steady_timer>(io_));
+    t->expires_after(s.at);
+    // The timers belong to the instance: destroying it aborts them before `this`/`p` are touched.
+    t->async_wait([this, p = &in, m = *mac, six = s.v6](const boost::system::error_code& ec) {
+      if (!ec && p->vipsInstalled) {
+        announceFamily(*p, m, six);
       }
+    });
+  }
+}
+
+void Engine::announceFamily(Instance& in, const Mac& mac, bool v6) {
+  for (const auto& v : in.cfg.vips) {
+    if (v.address.isV4() == v6) {
+      continue;
+    }
+    if (auto r = announcer_.announce(v.dev, mac, v.address); r) {
+      ++in.garpsSent;
+    } else if (in.rejectLog.allow()) {
+      log_.warning(r.error().message, {{"event", "garp_error"}, {"instance", in.cfg.name}});
     }
   }
 }

@@ -62,6 +62,7 @@ private:
   void installVips(Instance& in);
   void removeVips(Instance& in);
   void garpBurst(Instance& in, uint32_t count);
+  void announceFamily(Instance& in, const Mac& mac, bool v6);
   void startGarp(size_t i);
   void onStateChanged(size_t i, const StateChanged& sc);
   void onPacket(RawSocket& sock, const RxPacket& pkt);

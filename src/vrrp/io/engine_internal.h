@@ -48,6 +48,7 @@ struct Engine::Instance {
   std::array<MonoTime, 3> deadline{};
   boost::asio::steady_timer garpTimer;
   boost::asio::steady_timer refreshTimer;
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> burstTimers;  ///< spaced GARP/NA sends
   boost::asio::steady_timer pollTimer;
   track::PriorityTracker tracker;
   std::vector<TrackRuntime> tracks;
