@@ -83,12 +83,15 @@ Expected<std::string, ClientError> roundTrip(const std::string& socketPath,
     sent += static_cast<size_t>(n);
   }
   std::string in;
+  size_t searched = 0;  // bytes of `in` already known to hold no newline (answers can be MBs)
   char buf[65536];
   for (;;) {
-    const size_t nl = in.find('\n');
+    const size_t nl = in.find('\n', searched);
     if (nl != std::string::npos) {
-      return in.substr(0, nl);
+      in.resize(nl);
+      return in;
     }
+    searched = in.size();
     if (!waitFor(POLLIN)) {
       return fail(false, "timed out waiting for the daemon's answer");
     }
