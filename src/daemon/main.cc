@@ -119,7 +119,8 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"lvsd: high-availability L4 load balancer daemon (VRRP + health checks + IPVS)"};
   app.add_option("-f,--config", o.configPath, "configuration file")->capture_default_str();
-  app.add_flag("-t,--test", o.test, "check the configuration file and exit (0 valid, 1 invalid, 2 unreadable)");
+  app.add_flag("-t,--test", o.test,
+               "check the configuration file and exit (0 valid, 1 invalid, 2 unreadable)");
   app.add_flag("--foreground", o.foreground,
                "stay in the foreground (systemd Type=notify); default: daemonize");
   app.add_option("-l,--log-target", o.logTarget, "journal | syslog | stderr (overrides config)")

@@ -47,8 +47,8 @@ struct HttpSpec {
 struct UdpSpec {
   IpAddress address;
   uint16_t port = 0;
-  std::string payload;        ///< datagram sent (may be empty)
-  std::string expect;         ///< must appear in the reply; empty = any reply (or silence) is up
+  std::string payload;  ///< datagram sent (may be empty)
+  std::string expect;   ///< must appear in the reply; empty = any reply (or silence) is up
   /// With no `expect`, silence until the timeout counts as up (nothing refused the datagram);
   /// an ICMP port unreachable is always down.
   bool silenceIsUp = true;
