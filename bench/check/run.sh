@@ -1,0 +1,155 @@
+#!/bin/bash
+# Checker benchmark: N real servers with HTTP (or TCP) checks every 1 s against nginx in a
+# namespace; lvsd and keepalived measured one after the other in the same run (same backends).
+# Reports the checker process's CPU (fraction of one core), RSS, and checks/s as nginx saw them
+# (HTTP: access-log lines; TCP: lvsd's own result counter / keepalived is not counted for TCP).
+#   bench/check/run.sh LVSD LVSCTL [N=10000] [http|tcp] [SECONDS=20]
+# Not a test: run by hand as root (docs/benchmarks-checks.md has the numbers).
+set -euo pipefail
+LVSD=$(realpath "$1")
+LVSCTL=$(realpath "$2")
+N=${3:-10000}
+KIND=${4:-http}
+SECS=${5:-20}
+WARM=5
+NS=lvsdbench$$
+DIR=$(mktemp -d /tmp/lvsd-bench-check.XXXXXX)
+PIDS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+  ip netns del "$NS" 2>/dev/null || true
+  [ -n "${KEEP_DIR:-}" ] || rm -rf "$DIR"
+}
+trap cleanup EXIT
+ip netns add "$NS"
+ip -n "$NS" link set lo up
+# N addresses 10.88.a.b on lo (250 per /24)
+python3 - "$N" >"$DIR/addrs.batch" <<'PY'
+import sys
+n = int(sys.argv[1])
+for i in range(n):
+    print(f"addr add 10.88.{i // 250}.{i % 250 + 1}/32 dev lo")
+PY
+ip -n "$NS" -batch "$DIR/addrs.batch"
+# 10k TIME_WAIT sockets a second: let the namespace reuse them.
+ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
+
+cat >"$DIR/nginx.conf" <<CONF
+worker_processes 1;
+pid $DIR/nginx.pid;
+error_log $DIR/nginx-error.log;
+events { worker_connections 8192; }
+http {
+  access_log $DIR/access.log;
+  server { listen 80 backlog=8192; location / { return 200 "ok\n"; } }
+}
+CONF
+ip netns exec "$NS" nginx -c "$DIR/nginx.conf"
+python3 - "$DIR/nginx.pid" <<'PY'
+import os, sys, time
+end = time.time() + 10
+while time.time() < end and not os.path.exists(sys.argv[1]):
+    time.sleep(0.05)
+PY
+
+# servers "a.b" list
+reals() { python3 -c "
+n=$N
+for i in range(n): print(f'10.88.{i // 250}.{i % 250 + 1}')"; }
+
+# cpu_ticks PID -> utime+stime
+ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
+rss_kb() { awk '/VmRSS/{print $2}' "/proc/$1/status"; }
+hz=$(getconf CLK_TCK)
+
+# measure NAME PID: CPU of PID over SECS after WARM, HTTP requests seen by nginx meanwhile
+measure() {
+  local name=$1 pid=$2
+  sleep "$WARM"  # bench warm-up: the checks' first round spreads over one interval
+  local t0 l0 c0
+  t0=$(date +%s.%N)
+  l0=$(wc -l <"$DIR/access.log")
+  c0=$(ticks "$pid")
+  sleep "$SECS"  # the measurement window
+  local t1 l1 c1 rss
+  t1=$(date +%s.%N)
+  l1=$(wc -l <"$DIR/access.log")
+  c1=$(ticks "$pid")
+  rss=$(rss_kb "$pid")
+  python3 -c "
+dt=$t1-$t0
+print(f'$name: kind=$KIND servers=$N cpu={($c1-$c0)/$hz/dt*100:.1f}% of one core, rss={$rss/1024:.1f} MiB, nginx saw {($l1-$l0)/dt:.0f} req/s')"
+}
+
+# ---- lvsd
+{
+  echo "global = { control_socket = \"$DIR/lvsd.sock\"; pid_file = \"$DIR/lvsd.pid\"; log_target = \"stderr\"; log_level = \"warning\"; };"
+  echo "virtual_servers = ( { name = \"bench\"; address = \"10.89.0.1\"; port = 80; protocol = \"tcp\"; scheduler = \"wrr\"; delay_loop = 1;"
+  echo "  real_servers = ("
+  sep=""
+  while read -r a; do
+    if [ "$KIND" = http ]; then
+      printf '%s{ address = "%s"; port = 80; checks = ( { type = "http"; path = "/"; timeout = 2; rise = 1; fall = 3; } ); }\n' "$sep" "$a"
+    else
+      printf '%s{ address = "%s"; port = 80; checks = ( { type = "tcp"; timeout = 2; rise = 1; fall = 3; } ); }\n' "$sep" "$a"
+    fi
+    sep=","
+  done < <(reals)
+  echo "  ); } );"
+} >"$DIR/lvsd.conf"
+ip netns exec "$NS" "$LVSD" --foreground -f "$DIR/lvsd.conf" 2>"$DIR/lvsd.log" &
+PIDS+=($!)
+python3 - "$DIR/lvsd.sock" <<'PY'
+import os, socket, sys, time
+end = time.time() + 30
+while time.time() < end:
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); break
+    except OSError:
+        time.sleep(0.1)
+PY
+for _ in $(seq 1 300); do  # until the checker child reports its checks (at most 30 s)
+  "$LVSCTL" -s "$DIR/lvsd.sock" checks --json 2>/dev/null | grep -q results_total && break
+  sleep 0.1
+done
+checker=$("$LVSCTL" -s "$DIR/lvsd.sock" status --json | python3 -c "import json,sys; print([c['pid'] for c in json.load(sys.stdin)['children'] if c['name']=='checker'][0])")
+sup=$(cat "$DIR/lvsd.pid")
+r0=$("$LVSCTL" -s "$DIR/lvsd.sock" checks --json | python3 -c "import json,sys; print(json.load(sys.stdin)['results_total'])")
+s0=$(ticks "$sup")
+measure "lvsd checker" "$checker"
+r1=$("$LVSCTL" -s "$DIR/lvsd.sock" checks --json | python3 -c "import json,sys; d=json.load(sys.stdin); print(d['results_total'], d['reals_up'], d['reals_total'])")
+s1=$(ticks "$sup")
+read -r rt up total <<<"$r1"
+echo "lvsd: results $(( (rt - r0) / (SECS + 0) )) /s (approx, incl. warm-up edge), up $up/$total, supervisor cpu $(python3 -c "print(f'{($s1-$s0)/$hz/($SECS+$WARM)*100:.1f}%')")"
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+
+# ---- keepalived
+if command -v keepalived >/dev/null && [ "$KIND" = http ]; then
+  {
+    printf 'global_defs {\n  router_id bench\n}\n'
+    printf 'virtual_server 10.89.0.1 80 {\n  delay_loop 1\n  lb_algo wrr\n  lb_kind NAT\n  protocol TCP\n'
+    while read -r a; do
+      printf '  real_server %s 80 {\n    weight 1\n    HTTP_GET {\n      url {\n        path /\n        status_code 200\n      }\n      connect_timeout 2\n      retry 3\n    }\n  }\n' "$a"
+    done < <(reals)
+    echo "}"
+  } >"$DIR/keepalived.conf"
+  ip netns exec "$NS" keepalived -n -l -C -f "$DIR/keepalived.conf" -p "$DIR/k.pid" -c "$DIR/kc.pid" \
+    >"$DIR/keepalived.log" 2>&1 &
+  PIDS+=($!)
+  python3 - "$DIR/kc.pid" <<'PY'
+import os, sys, time
+end = time.time() + 30
+while time.time() < end and not os.path.exists(sys.argv[1]):
+    time.sleep(0.1)
+PY
+  kc=$(cat "$DIR/kc.pid" 2>/dev/null || true)
+  sleep 1  # give a failing checker the time to exit (keepalived needs IPVS to run checks)
+  if grep -q "Can't initialize ipvs" "$DIR/keepalived.log"; then
+    echo "keepalived: its checker needs IPVS and exits without it (run this in the QEMU guest)"
+  elif [ -n "$kc" ] && kill -0 "$kc" 2>/dev/null; then
+    measure "keepalived checker" "$kc"
+  else
+    echo "keepalived: checker process did not stay up:"; tail -5 "$DIR/keepalived.log"
+  fi
+fi
