@@ -110,7 +110,9 @@ while time.time() < end:
         time.sleep(0.1)
 PY
 for _ in $(seq 1 300); do  # until the checker child reports its checks (at most 30 s)
-  "$LVSCTL" -s "$DIR/lvsd.sock" checks --json 2>/dev/null | grep -q results_total && break
+  # (into a file: grep -q on a pipe would SIGPIPE lvsctl and fail the pipeline under pipefail)
+  "$LVSCTL" -s "$DIR/lvsd.sock" checks --json >"$DIR/checks.json" 2>/dev/null || true
+  grep -q results_total "$DIR/checks.json" && break
   sleep 0.1
 done
 checker=$("$LVSCTL" -s "$DIR/lvsd.sock" status --json | python3 -c "import json,sys; print([c['pid'] for c in json.load(sys.stdin)['children'] if c['name']=='checker'][0])")

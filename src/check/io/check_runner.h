@@ -16,6 +16,9 @@ namespace lvsd::check {
 
 class CheckRunner {
 public:
+  /// Due probes are started in batches aligned to this window (fewer loop wake-ups).
+  static constexpr Duration kBatchWindow = std::chrono::milliseconds(10);
+
   /// Called on the loop after every probe result.
   using OnResult = std::function<void(CheckId, const Outcome&, const ResultEffect&)>;
 

@@ -1,0 +1,87 @@
+#!/bin/bash
+# Runs in the kernel test guest (bench/check/guest-run.sh): N real servers with HTTP checks
+# every 1 s against nginx, lvsd and then keepalived (which needs IPVS, hence the guest), each
+# measured for SECS seconds: checker CPU (fraction of one core), RSS, requests/s nginx saw.
+# Args: N SECS. Files: lvsd, lvsctl, nginx, keepalived.
+set -euo pipefail
+N=${1:-5000}
+SECS=${2:-20}
+WARM=5
+T=${TMPDIR:-/tmp}/cb
+mkdir -p "$T"
+hz=$(getconf CLK_TCK 2>/dev/null || echo 100)
+ip link add d0 type dummy
+ip link set d0 up
+awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "addr add 10.88.%d.%d/32 dev d0\n", int(i / 250), i % 250 + 1 }' > "$T/addrs"
+ip -batch "$T/addrs"
+ip addr add 10.89.0.1/32 dev d0
+sysctl -qw net.ipv4.tcp_tw_reuse=1 || true
+sysctl -qw net.ipv4.ip_local_port_range="1024 65000" || true
+mkdir -p "$T/ng"
+# the guest's minimal /etc: nginx looks up its worker user
+grep -q '^nobody:' /etc/passwd 2>/dev/null || echo 'nobody:x:65534:65534::/nonexistent:/bin/false' >> /etc/passwd
+grep -q '^nogroup:' /etc/group 2>/dev/null || echo 'nogroup:x:65534:' >> /etc/group
+cat > "$T/nginx.conf" <<C
+user nobody nogroup;
+worker_processes 1;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log;
+events { worker_connections 8192; }
+http {
+  client_body_temp_path $T/ng; proxy_temp_path $T/ng; fastcgi_temp_path $T/ng;
+  uwsgi_temp_path $T/ng; scgi_temp_path $T/ng;
+  access_log $T/access.log;
+  server { listen 80 backlog=8192; location / { return 200 "ok\n"; } }
+}
+C
+touch "$T/access.log"
+"$TEST_DIR/nginx" -c "$T/nginx.conf" -p "$T" -e "$T/nginx-error.log"
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
+lines() { wc -l < "$T/access.log"; }
+uptime_s() { awk '{ print $1 }' /proc/uptime; }
+measure() {  # measure NAME PID
+  sleep "$WARM"  # bench warm-up: the first round of checks spreads over one interval
+  local t0 l0 c0 t1 l1 c1
+  t0=$(uptime_s); l0=$(lines); c0=$(ticks "$2")
+  sleep "$SECS"  # measurement window
+  t1=$(uptime_s); l1=$(lines); c1=$(ticks "$2")
+  awk -v n="$1" -v N="$N" -v dt="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+      -v c="$((c1 - c0))" -v hz="$hz" -v l="$((l1 - l0))" -v rss="$(rss_kb "$2")" \
+      'BEGIN { printf "RESULT %s servers=%d cpu=%.1f%% rss=%.1fMiB checks_per_s=%.0f\n", n, N, c / hz / dt * 100, rss / 1024, l / dt }'
+}
+
+# lvsd
+{
+  echo "global = { log_target = \"stderr\"; log_level = \"warning\"; };"
+  echo "virtual_servers = ( { name = \"bench\"; address = \"10.89.0.1\"; port = 80; scheduler = \"wrr\"; delay_loop = 1; real_servers = ("
+  awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "%s{ address = \"10.88.%d.%d\"; checks = ( { type = \"http\"; timeout = 2; rise = 1; fall = 3; } ); }\n", (i ? "," : ""), int(i / 250), i % 250 + 1 }'
+  echo "); } );"
+} > "$T/lvsd.conf"
+"$TEST_DIR/lvsd" --foreground -f "$T/lvsd.conf" -s "$T/lvsd.sock" --pid-file "$T/lvsd.pid" 2> "$T/lvsd.log" &
+LP=$!
+for _ in $(seq 1 600); do
+  # (into a file: grep -q on a pipe would SIGPIPE lvsctl and fail the pipeline under pipefail)
+  "$TEST_DIR/lvsctl" -s "$T/lvsd.sock" checks --json > "$T/checks.json" 2>/dev/null || true
+  grep -q results_total "$T/checks.json" && break
+  sleep 0.1
+done
+CK=$("$TEST_DIR/lvsctl" -s "$T/lvsd.sock" status --json | tr -d ' \n' | sed 's/.*"name":"checker","pid":\([0-9]*\).*/\1/')
+echo "lvsd up at $(uptime_s) s"
+measure lvsd "$CK"
+"$TEST_DIR/lvsctl" -s "$T/lvsd.sock" checks --json > "$T/checks.json"
+grep -E '"reals_(up|total)"' "$T/checks.json" | tr -d ' \n'; echo
+kill "$LP"; wait "$LP" 2>/dev/null || true
+
+# keepalived
+{
+  printf 'global_defs {\n  router_id bench\n}\nvirtual_server 10.89.0.1 80 {\n  delay_loop 1\n  lb_algo wrr\n  lb_kind NAT\n  protocol TCP\n'
+  awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++) printf "  real_server 10.88.%d.%d 80 {\n    weight 1\n    HTTP_GET {\n      url {\n        path /\n        status_code 200\n      }\n      connect_timeout 2\n      retry 3\n    }\n  }\n", int(i / 250), i % 250 + 1 }'
+  echo "}"
+} > "$T/ka.conf"
+"$TEST_DIR/keepalived" -n -C -f "$T/ka.conf" -p "$T/ka.pid" -c "$T/kac.pid" > "$T/ka.log" 2>&1 &
+KP=$!
+for _ in $(seq 1 300); do [ -s "$T/kac.pid" ] && break; sleep 0.1; done
+echo "keepalived up at $(uptime_s) s"
+measure keepalived "$(cat "$T/kac.pid")"
+kill "$KP"; wait "$KP" 2>/dev/null || true
