@@ -7,6 +7,8 @@
 // allowed where documented); defaults below are the ones applied when a setting is absent;
 // std::optional marks settings whose absence means something ("inherit", "not set"). After a
 // successful load every cross reference (script names, sync group members) is known to resolve.
+// Every struct has a defaulted operator== (member-wise), so a reload can compare a section of the
+// old and new Config and skip what did not change.
 
 #include <chrono>
 #include <cstdint>
@@ -43,6 +45,7 @@ struct IpvsSyncDaemon {
   uint16_t mcast_port = 8848;            ///< UDP port of the sync protocol
   uint8_t mcast_ttl = 1;                 ///< multicast TTL 1..255
   uint16_t max_packet_size = 0;          ///< sync_maxlen; 0 = interface MTU derived
+  bool operator==(const IpvsSyncDaemon&) const = default;
 };
 
 /// IPVS protocol timeouts (ipvsadm --set); 0 = leave the kernel value unchanged.
@@ -50,12 +53,14 @@ struct IpvsTimeouts {
   Duration tcp{0};      ///< established TCP connection timeout
   Duration tcp_fin{0};  ///< TCP FIN_WAIT timeout
   Duration udp{0};      ///< UDP timeout
+  bool operator==(const IpvsTimeouts&) const = default;
 };
 
 /// Prometheus exporter (HTTP /metrics).
 struct Prometheus {
   bool enabled = false;                              ///< serve /metrics
   Endpoint listen{IpAddress::v4(0x7f000001), 9560};  ///< listen address:port
+  bool operator==(const Prometheus&) const = default;
 };
 
 /// SNMP AgentX sub-agent.
@@ -63,6 +68,7 @@ struct Snmp {
   bool enabled = false;  ///< connect to the master agent
   std::string agentx_socket =
       "/var/agentx/master";  ///< master agent socket (path or tcp:host:port)
+  bool operator==(const Snmp&) const = default;
 };
 
 struct Global {
@@ -81,6 +87,7 @@ struct Global {
   IpvsTimeouts ipvs_timeouts;                          ///< IPVS protocol timeouts
   Prometheus prometheus;                               ///< metrics exporter
   Snmp snmp;                                           ///< SNMP AgentX
+  bool operator==(const Global&) const = default;
 };
 
 // ---------------------------------------------------------------- tracked objects (top level)
@@ -97,6 +104,7 @@ struct VrrpScript {
   uint32_t fall = 1;              ///< failures before "down"
   std::string user;               ///< "" = global.script_user
   bool init_fail = false;         ///< start in the failed state
+  bool operator==(const VrrpScript&) const = default;
 };
 
 /// vrrp_track_files entry: a file holding an integer that, times weight, adjusts priority.
@@ -105,6 +113,7 @@ struct TrackFile {
   std::string path;        ///< absolute path
   int weight = 1;          ///< -254..254; 0 = non-zero file value puts the instance into FAULT
   bool init_file = false;  ///< create the file (value 0) when missing
+  bool operator==(const TrackFile&) const = default;
 };
 
 enum class ProcessMatch { Name, Initial, Partial };
@@ -119,6 +128,7 @@ struct TrackProcess {
   uint32_t quorum_max = 0;                        ///< 0 = unbounded
   int weight = 0;     ///< -254..254; 0 = failure puts the instance into FAULT
   Duration delay{0};  ///< delay before acting on loss/recovery
+  bool operator==(const TrackProcess&) const = default;
 };
 
 /// check_scripts entry: a named command for "script" checks.
@@ -127,6 +137,7 @@ struct CheckScript {
   std::string path;               ///< absolute path of the executable
   std::vector<std::string> args;  ///< arguments (no shell)
   std::string user;               ///< "" = global.script_user
+  bool operator==(const CheckScript&) const = default;
 };
 
 // ---------------------------------------------------------------- VRRP
@@ -139,6 +150,7 @@ enum class HmacMode { ReceiveOnly, Permissive, Enforce };
 struct HmacKey {
   uint32_t id = 0;     ///< key id 1..255, carried in the packet
   std::string secret;  ///< shared secret, 32..64 raw bytes (secret or secret_hex)
+  bool operator==(const HmacKey&) const = default;
 };
 
 /// Advertisement authentication.
@@ -150,6 +162,7 @@ struct Authentication {
   AntiReplay anti_replay = AntiReplay::Time;  ///< hmac: replay protection source
   Duration freshness{5000};  ///< hmac: accepted timestamp skew, whole seconds 1..300 (default 5)
   HmacMode mode = HmacMode::Enforce;  ///< hmac: rollout mode
+  bool operator==(const Authentication&) const = default;
 };
 
 /// A virtual IP (address with prefix length) on an interface.
@@ -166,6 +179,7 @@ struct TrackRef {
   std::string name;           ///< interface name or the name of a vrrp_script/file/process
   std::optional<int> weight;  ///< overrides the tracked object's weight (-254..254)
   bool reverse = false;       ///< invert the sign of the weight effect
+  bool operator==(const TrackRef&) const = default;
 };
 
 struct Garp {
@@ -177,6 +191,7 @@ struct Garp {
   uint32_t lower_prio_repeat = 5;      ///< GARPs per lower-priority burst
   Duration interval{0};                ///< gap between GARPs in a burst
   Duration na_interval{0};             ///< gap between unsolicited NAs in a burst
+  bool operator==(const Garp&) const = default;
 };
 
 struct Notify {
@@ -185,6 +200,7 @@ struct Notify {
   std::string fault;   ///< command run on entering FAULT
   std::string stop;    ///< command run when the instance stops
   std::string any;     ///< "notify": run on every change with args TYPE NAME STATE PRIORITY
+  bool operator==(const Notify&) const = default;
 };
 
 struct VrrpInstance {
@@ -214,12 +230,14 @@ struct VrrpInstance {
   std::string vmac_name;                        ///< macvlan name (default "vrrp.<vrid>")
   bool vmac_xmit_base = false;                  ///< send adverts from the base interface
   std::string sync_group;                       ///< name of the sync group ("" = none); derived
+  bool operator==(const VrrpInstance&) const = default;
 };
 
 struct SyncGroup {
   std::string name;                  ///< unique group name
   std::vector<std::string> members;  ///< vrrp instance names (≥ 2, each in one group only)
   Notify notify;                     ///< group notify scripts
+  bool operator==(const SyncGroup&) const = default;
 };
 
 // ---------------------------------------------------------------- virtual servers
@@ -234,6 +252,7 @@ struct SchedulerFlags {
   bool flag1 = false;  ///< sh-fallback / mh-fallback / flag-1
   bool flag2 = false;  ///< sh-port / mh-port / flag-2
   bool flag3 = false;  ///< flag-3
+  bool operator==(const SchedulerFlags&) const = default;
 };
 
 struct Tunnel {
@@ -242,6 +261,7 @@ struct Tunnel {
   bool nocsum = false;                 ///< no checksum
   bool csum = false;                   ///< checksum
   bool remcsum = false;                ///< remote checksum offload
+  bool operator==(const Tunnel&) const = default;
 };
 
 /// Dynamic weight feedback (LVS "dynamic feedback load balancing").
@@ -252,6 +272,7 @@ struct Feedback {
   double adjust_factor = 0.95;       ///< A: how strongly load moves the weight (0 < A ≤ 1)
   uint32_t scale = 10;               ///< weight bounded to [weight, scale × weight] (1..100)
   uint32_t change_threshold = 5;     ///< apply only changes above this percent (0..100)
+  bool operator==(const Feedback&) const = default;
 };
 
 enum class HttpMethod { Get, Head, Post };
@@ -267,6 +288,7 @@ struct StatusRange {
 struct Digest {
   DigestAlgorithm algorithm = DigestAlgorithm::Md5;  ///< from the hex length (32 / 64)
   std::vector<uint8_t> value;                        ///< binary digest of the body
+  bool operator==(const Digest&) const = default;
 };
 
 /// HTTP and HTTPS fields (HTTPS adds the TLS ones).
@@ -285,12 +307,14 @@ struct HttpCheck {
   std::string ca_file;                          ///< https: CA bundle ("" = system)
   std::string client_cert;                      ///< https: client certificate (PEM)
   std::string client_key;                       ///< https: client key (PEM)
+  bool operator==(const HttpCheck&) const = default;
 };
 
 struct UdpCheck {
   std::vector<uint8_t> payload;                ///< datagram sent
   std::optional<std::vector<uint8_t>> expect;  ///< reply must start with this
   bool require_reply = false;                  ///< no reply within timeout = failure
+  bool operator==(const UdpCheck&) const = default;
 };
 
 struct DnsCheck {
@@ -298,11 +322,13 @@ struct DnsCheck {
   std::string type = "SOA";         ///< A AAAA NS MX TXT SOA CNAME PTR SRV
   std::string rcode = "NOERROR";    ///< expected response code
   std::vector<std::string> expect;  ///< answers that must appear (empty = any)
+  bool operator==(const DnsCheck&) const = default;
 };
 
 struct AgentCheck {
   uint16_t port = 0;  ///< agent TCP port (required)
   std::string send;   ///< string sent after connecting ("" = nothing)
+  bool operator==(const AgentCheck&) const = default;
 };
 
 struct ScriptCheck {
@@ -310,11 +336,13 @@ struct ScriptCheck {
   std::string path;               ///< resolved executable path
   std::vector<std::string> args;  ///< resolved arguments
   std::string user;               ///< "" = global.script_user
+  bool operator==(const ScriptCheck&) const = default;
 };
 
 struct FileCheck {
   std::string path;     ///< absolute path
   bool invert = false;  ///< false: up while the file exists; true: down while it exists
+  bool operator==(const FileCheck&) const = default;
 };
 
 /// One health check of a real server. Fields not used by `type` keep their defaults.
@@ -337,6 +365,7 @@ struct Check {
   AgentCheck agent;                          ///< type agent
   ScriptCheck script;                        ///< type script
   FileCheck file;                            ///< type file
+  bool operator==(const Check&) const = default;
 };
 
 struct RealServer {
@@ -351,6 +380,7 @@ struct RealServer {
   std::string notify_up;                    ///< command run when the server comes up
   std::string notify_down;                  ///< command run when the server goes down
   std::vector<Check> checks;                ///< all must pass for the server to be up
+  bool operator==(const RealServer&) const = default;
 };
 
 struct VirtualServer {
@@ -380,6 +410,7 @@ struct VirtualServer {
   Duration delay_loop{60000};         ///< default check interval
   std::string virtualhost;            ///< default HTTP Host for checks
   std::vector<RealServer> real_servers;  ///< the pool
+  bool operator==(const VirtualServer&) const = default;
 };
 
 struct Config {
@@ -392,6 +423,7 @@ struct Config {
   std::vector<VrrpInstance> vrrp_instances;
   std::vector<SyncGroup> sync_groups;
   std::vector<VirtualServer> virtual_servers;
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace lvsd::config
