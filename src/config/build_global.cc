@@ -48,7 +48,7 @@ void readMode(GroupReader& g, std::string_view key, uint32_t& out) {
     g.error(key, "give the mode as an octal string, e.g. \"0660\"");
     return;
   }
-  const std::string& s = n->string_value;
+  const std::string s(n->string_value);
   uint32_t v = 0;
   bool ok = !s.empty() && s.size() <= 5;
   for (char c : s) {

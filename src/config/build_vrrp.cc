@@ -95,7 +95,7 @@ void readTrackRefs(GroupReader& g, std::string_view key, std::vector<TrackRef>& 
       g.ctx().error(e, path, "\"" + ref.name + "\" is tracked twice");
       continue;
     }
-    g.ctx().record(path, e);
+    g.ctx().record(e);
     out.push_back(std::move(ref));
   }
 }

@@ -159,7 +159,8 @@ void readScheduling(GroupReader& g, VirtualServer& vs) {
     } else if (pg->kind == Node::Kind::String && vs.family == Family::V4) {
       auto p = netmaskToPrefix(pg->string_value);
       if (!p || *p == 0) {
-        g.error("persistence_granularity", "invalid netmask \"" + pg->string_value + "\"");
+        g.error("persistence_granularity",
+                "invalid netmask \"" + std::string(pg->string_value) + "\"");
       } else {
         vs.persistence_prefix = *p;
       }

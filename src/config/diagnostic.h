@@ -1,7 +1,6 @@
 #pragma once
 // A problem found in a config file, and where (pure).
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -24,9 +23,5 @@ struct SourceLocation {
   std::string file;
   int line = 0;
 };
-
-/// Setting path -> location, recorded while the tree is read; validation uses it to place
-/// cross-reference errors (duplicates, dangling names) on the right line.
-using Locations = std::map<std::string, SourceLocation, std::less<>>;
 
 }  // namespace lvsd::config

@@ -1,14 +1,25 @@
-// The libconfig++ boundary: parse, convert the Setting tree to config::Node, then hand over to
-// the pure schema walker (build.h) and validator (validate.h).
+// The libconfig boundary: parse, convert the setting tree to config::Node, then hand over to the
+// pure schema walker (build.h) and validator (validate.h).
+//
+// This uses libconfig's C API (the library under libconfig++): it reports errors as values, so no
+// exception crosses this boundary, and it reads the parsed tree in place, where libconfig++ would
+// allocate a wrapper object for every setting. The Node tree holds views into that parsed tree,
+// which lives until the model is built.
 #include "config/loader.h"
 
+#include <libconfig.h>
+
 #include <algorithm>
+#include <chrono>
+#include <deque>
 #include <filesystem>
 #include <fstream>
-#include <libconfig.h++>
+#include <memory>
 #include <tuple>
+#include <utility>
 
 #include "config/build.h"
+#include "config/loader_phases.h"
 #include "config/tree.h"
 #include "config/validate.h"
 
@@ -16,7 +27,26 @@ namespace lvsd::config {
 
 namespace {
 
+using SteadyClock = std::chrono::steady_clock;
+
 constexpr int kMaxDepth = 32;
+
+/// A libconfig config_t that is always destroyed.
+class Parsed {
+public:
+  Parsed() { config_init(&cfg_); }
+  ~Parsed() { config_destroy(&cfg_); }
+  Parsed(const Parsed&) = delete;
+  Parsed& operator=(const Parsed&) = delete;
+  config_t* get() { return &cfg_; }
+  [[nodiscard]] std::string includeDir() const {
+    const char* dir = config_get_include_dir(&cfg_);
+    return dir != nullptr ? dir : "";
+  }
+
+private:
+  config_t cfg_{};
+};
 
 /// Names a file as the admin can find it: @include names are relative to the include directory.
 std::string fileName(const char* file, const std::string& mainFile, const std::string& includeDir) {
@@ -30,64 +60,120 @@ std::string fileName(const char* file, const std::string& mainFile, const std::s
   return f;
 }
 
-Node convert(const libconfig::Setting& s, const std::string& mainFile,
-             const std::string& includeDir, int depth, Diagnostics& diags) {
-  Node n;
-  n.file = fileName(s.getSourceFile(), mainFile, includeDir);
-  n.line = static_cast<int>(s.getSourceLine());
-  if (const char* name = s.getName()) {
-    n.name = name;
+/// "a.b.[2].c", the path libconfig++'s Setting::getPath() gives (kept for the depth error).
+std::string settingPath(const config_setting_t* s) {
+  std::vector<std::string> parts;
+  for (; s != nullptr && config_setting_is_root(s) == 0; s = config_setting_parent(s)) {
+    const char* name = config_setting_name(s);
+    parts.push_back(name != nullptr ? std::string(name)
+                                    : "[" + std::to_string(config_setting_index(s)) + "]");
   }
-  switch (s.getType()) {
-    case libconfig::Setting::TypeInt:
-      n.kind = Node::Kind::Int;
-      n.int_value = static_cast<int>(s);
-      break;
-    case libconfig::Setting::TypeInt64:
-      n.kind = Node::Kind::Int;
-      n.int_value = static_cast<long long>(s);
-      break;
-    case libconfig::Setting::TypeFloat:
-      n.kind = Node::Kind::Float;
-      n.float_value = static_cast<double>(s);
-      break;
-    case libconfig::Setting::TypeBoolean:
-      n.kind = Node::Kind::Bool;
-      n.bool_value = static_cast<bool>(s);
-      break;
-    case libconfig::Setting::TypeString:
-      n.kind = Node::Kind::String;
-      n.string_value = static_cast<const char*>(s);
-      break;
-    case libconfig::Setting::TypeArray:
-    case libconfig::Setting::TypeList:
-    case libconfig::Setting::TypeGroup:
-    case libconfig::Setting::TypeNone:
-      n.kind = s.getType() == libconfig::Setting::TypeArray  ? Node::Kind::Array
-               : s.getType() == libconfig::Setting::TypeList ? Node::Kind::List
-                                                             : Node::Kind::Group;
-      if (depth >= kMaxDepth) {
-        diags.push_back({n.file, n.line, s.getPath(), "nested too deeply"});
-        break;
-      }
-      for (int i = 0; i < s.getLength(); ++i) {
-        n.children.push_back(convert(s[i], mainFile, includeDir, depth + 1, diags));
-      }
-      break;
+  std::string path;
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
+    path += (path.empty() ? "" : ".") + *it;
   }
-  return n;
+  return path;
 }
 
-LoadResult finish(const libconfig::Config& cfg, const std::string& name) {
+/// Copies libconfig's tree into Node views, one pass, no string copies.
+class Converter {
+public:
+  Converter(const std::string& mainFile, std::string includeDir, Diagnostics& diags)
+      : mainFile_(mainFile), includeDir_(std::move(includeDir)), diags_(diags) {}
+
+  void convert(const config_setting_t* s, int depth, Node& n) {
+    n.file = file(config_setting_source_file(s));
+    n.line = static_cast<int>(config_setting_source_line(s));
+    if (const char* name = config_setting_name(s)) {
+      n.name = name;
+    }
+    switch (config_setting_type(s)) {
+      case CONFIG_TYPE_INT:
+        n.kind = Node::Kind::Int;
+        n.int_value = config_setting_get_int(s);
+        break;
+      case CONFIG_TYPE_INT64:
+        n.kind = Node::Kind::Int;
+        n.int_value = config_setting_get_int64(s);
+        break;
+      case CONFIG_TYPE_FLOAT:
+        n.kind = Node::Kind::Float;
+        n.float_value = config_setting_get_float(s);
+        break;
+      case CONFIG_TYPE_BOOL:
+        n.kind = Node::Kind::Bool;
+        n.bool_value = config_setting_get_bool(s) != 0;
+        break;
+      case CONFIG_TYPE_STRING: {
+        n.kind = Node::Kind::String;
+        const char* v = config_setting_get_string(s);
+        n.string_value = v != nullptr ? v : "";
+        break;
+      }
+      default: {
+        const int type = config_setting_type(s);
+        n.kind = type == CONFIG_TYPE_ARRAY  ? Node::Kind::Array
+                 : type == CONFIG_TYPE_LIST ? Node::Kind::List
+                                            : Node::Kind::Group;
+        if (depth >= kMaxDepth) {
+          diags_.push_back({std::string(n.file), n.line, settingPath(s), "nested too deeply"});
+          break;
+        }
+        const int length = config_setting_length(s);
+        n.children.resize(static_cast<size_t>(std::max(length, 0)));
+        for (int i = 0; i < length; ++i) {
+          convert(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1,
+                  n.children[static_cast<size_t>(i)]);
+        }
+        break;
+      }
+    }
+  }
+
+  /// The file name of a setting, formatted once per distinct libconfig file pointer.
+  std::string_view file(const char* f) {
+    if (f == lastRaw_ && lastName_ != nullptr) {
+      return *lastName_;
+    }
+    for (const auto& [raw, name] : cache_) {
+      if (raw == f) {
+        lastRaw_ = f;
+        lastName_ = name;
+        return *name;
+      }
+    }
+    names_.push_back(fileName(f, mainFile_, includeDir_));
+    cache_.emplace_back(f, &names_.back());
+    lastRaw_ = f;
+    lastName_ = &names_.back();
+    return *lastName_;
+  }
+
+private:
+  const std::string& mainFile_;
+  std::string includeDir_;
+  Diagnostics& diags_;
+  std::deque<std::string> names_;  // stable addresses: Node::file views them
+  std::vector<std::pair<const char*, const std::string*>> cache_;
+  const char* lastRaw_ = nullptr;
+  const std::string* lastName_ = nullptr;
+};
+
+LoadResult finish(Parsed& parsed, const std::string& name, LoadPhases* phases) {
   LoadResult r;
-  const char* dir = cfg.getIncludeDir();
-  Node root = convert(cfg.getRoot(), name, dir != nullptr ? dir : "", 0, r.errors);
+  const auto t0 = SteadyClock::now();
+  Converter conv(name, parsed.includeDir(), r.errors);
+  Node root;
+  conv.convert(config_root_setting(parsed.get()), 0, root);
   root.file = name;
+  const auto t1 = SteadyClock::now();
+  if (phases != nullptr) {
+    phases->convert += t1 - t0;
+  }
   if (!r.errors.empty()) {
     return r;
   }
-  Locations locs;
-  Context ctx(r.errors, locs);
+  Context ctx(r.errors, root);
   Config c;
   c.source_file = name;
   buildConfig(ctx, root, c);
@@ -98,16 +184,28 @@ LoadResult finish(const libconfig::Config& cfg, const std::string& name) {
   if (r.errors.empty()) {
     r.config = std::move(c);
   }
+  if (phases != nullptr) {
+    phases->build += SteadyClock::now() - t1;
+  }
   return r;
 }
 
-LoadResult parseError(const libconfig::Config& cfg, const libconfig::ParseException& e,
-                      const std::string& name) {
+/// The result of a failed config_read_*: a syntax error at file:line, or an I/O error.
+LoadResult readError(Parsed& parsed, const std::string& name, bool fromFile) {
   LoadResult r;
-  const char* dir = cfg.getIncludeDir();
-  std::string what = e.getError() != nullptr ? e.getError() : "syntax error";
-  r.errors.push_back(
-      {fileName(e.getFile(), name, dir != nullptr ? dir : ""), e.getLine(), "", what});
+  config_t* cfg = parsed.get();
+  if (config_error_type(cfg) == CONFIG_ERR_PARSE) {
+    const char* text = config_error_text(cfg);
+    r.errors.push_back({fileName(config_error_file(cfg), name, parsed.includeDir()),
+                        config_error_line(cfg), "", text != nullptr ? text : "syntax error"});
+    return r;
+  }
+  if (fromFile) {
+    r.unreadable = true;
+    r.errors.push_back({name, 0, "", "cannot read file"});
+  } else {
+    r.errors.push_back({name, 0, "", "FileIOException"});  // what libconfig++ reported
+  }
   return r;
 }
 
@@ -123,43 +221,36 @@ LoadResult loadFile(const std::string& path) {
       return r;
     }
   }
-  libconfig::Config cfg;
+  Parsed parsed;
   const std::string dir = std::filesystem::path(path).parent_path().string();
   if (!dir.empty()) {
-    cfg.setIncludeDir(dir.c_str());
+    config_set_include_dir(parsed.get(), dir.c_str());
   }
-  try {
-    cfg.readFile(path.c_str());
-    return finish(cfg, path);
-  } catch (const libconfig::ParseException& e) {
-    return parseError(cfg, e, path);
-  } catch (const libconfig::FileIOException&) {
-    LoadResult r;
-    r.unreadable = true;
-    r.errors.push_back({path, 0, "", "cannot read file"});
-    return r;
-  } catch (const libconfig::ConfigException& e) {
-    LoadResult r;
-    r.errors.push_back({path, 0, "", e.what()});
-    return r;
+  if (config_read_file(parsed.get(), path.c_str()) == CONFIG_FALSE) {
+    return readError(parsed, path, true);
   }
+  return finish(parsed, path, nullptr);
 }
 
 LoadResult loadString(std::string_view text, std::string name, const std::string& include_dir) {
-  libconfig::Config cfg;
+  LoadPhases ignored;
+  return loadStringPhases(text, std::move(name), include_dir, ignored);
+}
+
+LoadResult loadStringPhases(std::string_view text, std::string name, const std::string& include_dir,
+                            LoadPhases& phases) {
+  Parsed parsed;
   if (!include_dir.empty()) {
-    cfg.setIncludeDir(include_dir.c_str());
+    config_set_include_dir(parsed.get(), include_dir.c_str());
   }
-  try {
-    cfg.readString(std::string(text));
-    return finish(cfg, name);
-  } catch (const libconfig::ParseException& e) {
-    return parseError(cfg, e, name);
-  } catch (const libconfig::ConfigException& e) {
-    LoadResult r;
-    r.errors.push_back({name, 0, "", e.what()});
-    return r;
+  const auto t0 = SteadyClock::now();
+  const std::string terminated(text);  // libconfig reads a C string
+  const bool ok = config_read_string(parsed.get(), terminated.c_str()) != CONFIG_FALSE;
+  phases.parse += SteadyClock::now() - t0;
+  if (!ok) {
+    return readError(parsed, name, false);
   }
+  return finish(parsed, name, &phases);
 }
 
 }  // namespace lvsd::config

@@ -1,7 +1,9 @@
 #include "config/reader.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <iterator>
 
 namespace lvsd::config {
 
@@ -38,44 +40,100 @@ std::string Diagnostic::toString() const {
 }
 
 void Context::error(const Node& at, std::string path, std::string message) {
-  diags_.push_back({at.file, at.line, std::move(path), std::move(message)});
+  diags_.push_back({std::string(at.file), at.line, std::move(path), std::move(message)});
 }
 
 void Context::error(const SourceLocation& at, std::string path, std::string message) {
   diags_.push_back({at.file, at.line, std::move(path), std::move(message)});
 }
 
-void Context::record(const std::string& path, const Node& n) {
-  locs_[path] = SourceLocation{n.file, n.line};
+const Node* Context::walk(std::string_view path, const Node*& deepest) const {
+  const Node* n = &root_;
+  deepest = root_.recorded ? &root_ : nullptr;
+  size_t pos = 0;
+  while (pos < path.size()) {
+    if (path[pos] == '[') {
+      const size_t close = path.find(']', pos);
+      size_t index = 0;
+      const char* first = path.data() + pos + 1;
+      const char* last = path.data() + (close == std::string_view::npos ? pos + 1 : close);
+      auto [end, ec] = std::from_chars(first, last, index);
+      if (close == std::string_view::npos || ec != std::errc() || end != last ||
+          index >= n->children.size()) {
+        return nullptr;
+      }
+      n = &n->children[index];
+      pos = close + 1;
+    } else {
+      if (path[pos] == '.') {
+        ++pos;
+      }
+      size_t end = path.find_first_of(".[", pos);
+      if (end == std::string_view::npos) {
+        end = path.size();
+      }
+      const std::string_view key = path.substr(pos, end - pos);
+      auto it = std::find_if(n->children.begin(), n->children.end(),
+                             [&](const Node& c) { return c.name == key; });
+      if (key.empty() || it == n->children.end()) {
+        return nullptr;
+      }
+      n = &*it;
+      pos = end;
+    }
+    if (n->recorded) {
+      deepest = n;
+    }
+  }
+  return n;
 }
 
 SourceLocation Context::locate(std::string_view path) const {
-  std::string p(path);
-  while (!p.empty()) {
-    if (auto it = locs_.find(p); it != locs_.end()) {
-      return it->second;
-    }
-    auto cut = p.find_last_of(".[");
-    if (cut == std::string::npos) {
-      break;
-    }
-    p.resize(cut);
+  const Node* deepest = nullptr;
+  walk(path, deepest);
+  if (deepest == nullptr) {
+    return {};
   }
-  if (auto it = locs_.find(""); it != locs_.end()) {
-    return it->second;
-  }
-  return {};
+  return {std::string(deepest->file), deepest->line};
+}
+
+bool Context::written(std::string_view path) const {
+  const Node* deepest = nullptr;
+  const Node* n = walk(path, deepest);
+  return n != nullptr && n->recorded;
 }
 
 std::string memberPath(std::string_view parent, std::string_view key) {
+  std::string s;
   if (parent.empty()) {
-    return std::string(key);
+    s.assign(key);
+    return s;
   }
-  return std::string(parent) + "." + std::string(key);
+  s.reserve(parent.size() + 1 + key.size());
+  s.append(parent).append(1, '.').append(key);
+  return s;
 }
 
 std::string indexPath(std::string_view parent, size_t index) {
-  return std::string(parent) + "[" + std::to_string(index) + "]";
+  char digits[24];
+  auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), index);
+  const auto n = static_cast<size_t>(end - digits);
+  std::string s;
+  s.reserve(parent.size() + n + 2);
+  s.append(parent).append(1, '[').append(digits, n).append(1, ']');
+  return s;
+}
+
+std::string PathRef::str() const {
+  switch (kind_) {
+    case Kind::Member:
+      return memberPath(base_, key_);
+    case Kind::Index:
+      return indexPath(base_, index_);
+    case Kind::Full:
+      break;
+  }
+  return std::string(base_);
 }
 
 namespace {
@@ -114,23 +172,23 @@ size_t editDistance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-bool readString(Context& ctx, const Node& n, const std::string& path, std::string& out) {
+bool readString(Context& ctx, const Node& n, const PathRef& path, std::string& out) {
   if (n.kind != Node::Kind::String) {
-    ctx.error(n, path, typeError("a string", n));
+    ctx.error(n, path.str(), typeError("a string", n));
     return false;
   }
-  out = n.string_value;
+  out.assign(n.string_value);
   return true;
 }
 
-bool readInteger(Context& ctx, const Node& n, const std::string& path, int64_t lo, int64_t hi,
+bool readInteger(Context& ctx, const Node& n, const PathRef& path, int64_t lo, int64_t hi,
                  int64_t& out) {
   if (n.kind != Node::Kind::Int) {
-    ctx.error(n, path, typeError("an integer", n));
+    ctx.error(n, path.str(), typeError("an integer", n));
     return false;
   }
   if (n.int_value < lo || n.int_value > hi) {
-    ctx.error(n, path,
+    ctx.error(n, path.str(),
               "value " + std::to_string(n.int_value) + " out of range " + std::to_string(lo) +
                   ".." + std::to_string(hi));
     return false;
@@ -139,7 +197,7 @@ bool readInteger(Context& ctx, const Node& n, const std::string& path, int64_t l
   return true;
 }
 
-bool readNumber(Context& ctx, const Node& n, const std::string& path, double lo, double hi,
+bool readNumber(Context& ctx, const Node& n, const PathRef& path, double lo, double hi,
                 double& out) {
   double v = 0;
   if (n.kind == Node::Kind::Int) {
@@ -147,12 +205,12 @@ bool readNumber(Context& ctx, const Node& n, const std::string& path, double lo,
   } else if (n.kind == Node::Kind::Float) {
     v = n.float_value;
   } else {
-    ctx.error(n, path, typeError("a number", n));
+    ctx.error(n, path.str(), typeError("a number", n));
     return false;
   }
   if (!std::isfinite(v) || v < lo || v > hi) {
     ctx.error(
-        n, path,
+        n, path.str(),
         "value " + formatNumber(v) + " out of range " + formatNumber(lo) + ".." + formatNumber(hi));
     return false;
   }
@@ -160,7 +218,7 @@ bool readNumber(Context& ctx, const Node& n, const std::string& path, double lo,
   return true;
 }
 
-bool readDuration(Context& ctx, const Node& n, const std::string& path, Duration lo, Duration hi,
+bool readDuration(Context& ctx, const Node& n, const PathRef& path, Duration lo, Duration hi,
                   Duration& out) {
   double seconds = 0;
   if (n.kind == Node::Kind::Int) {
@@ -168,13 +226,13 @@ bool readDuration(Context& ctx, const Node& n, const std::string& path, Duration
   } else if (n.kind == Node::Kind::Float) {
     seconds = n.float_value;
   } else {
-    ctx.error(n, path, typeError("a duration in seconds", n));
+    ctx.error(n, path.str(), typeError("a duration in seconds", n));
     return false;
   }
   const double loS = static_cast<double>(lo.count()) / 1000.0;
   const double hiS = static_cast<double>(hi.count()) / 1000.0;
   if (!std::isfinite(seconds) || seconds < loS || seconds > hiS) {
-    ctx.error(n, path,
+    ctx.error(n, path.str(),
               "duration " + formatNumber(seconds) + " s out of range " + formatNumber(loS) + ".." +
                   formatNumber(hiS) + " s");
     return false;
@@ -183,14 +241,14 @@ bool readDuration(Context& ctx, const Node& n, const std::string& path, Duration
   return true;
 }
 
-bool readAddress(Context& ctx, const Node& n, const std::string& path, IpAddress& out) {
-  std::string s;
-  if (!readString(ctx, n, path, s)) {
+bool readAddress(Context& ctx, const Node& n, const PathRef& path, IpAddress& out) {
+  if (n.kind != Node::Kind::String) {
+    ctx.error(n, path.str(), typeError("a string", n));
     return false;
   }
-  auto a = IpAddress::parse(s);
+  auto a = IpAddress::parse(n.string_value);
   if (!a) {
-    ctx.error(n, path, "invalid IP address \"" + s + "\"");
+    ctx.error(n, path.str(), "invalid IP address \"" + std::string(n.string_value) + "\"");
     return false;
   }
   out = *a;
@@ -199,31 +257,59 @@ bool readAddress(Context& ctx, const Node& n, const std::string& path, IpAddress
 
 GroupReader::GroupReader(Context& ctx, const Node& group, std::string path)
     : ctx_(ctx), group_(group), path_(std::move(path)) {
-  ctx_.record(path_, group_);
+  ctx_.record(group_);
   if (group_.kind != Node::Kind::Group) {
     ctx_.error(group_, path_, typeError("a group", group_));
     valid_ = false;
   }
 }
 
-bool GroupReader::has(std::string_view key) const {
-  if (!valid_) {
-    return false;
+size_t GroupReader::find(std::string_view key) const {
+  const auto& c = group_.children;
+  for (size_t i = 0; i < c.size(); ++i) {
+    if (c[i].name == key) {
+      return i;
+    }
   }
-  return std::any_of(group_.children.begin(), group_.children.end(),
-                     [&](const Node& c) { return c.name == key; });
+  return std::string_view::npos;
+}
+
+void GroupReader::markTaken(size_t index) {
+  if (index < kInlineMembers) {
+    takenBits_ |= uint64_t{1} << index;
+    return;
+  }
+  if (takenMore_.empty()) {
+    takenMore_.resize(group_.children.size());
+  }
+  takenMore_[index] = true;
+}
+
+bool GroupReader::taken(size_t index) const {
+  if (index < kInlineMembers) {
+    return (takenBits_ & (uint64_t{1} << index)) != 0;
+  }
+  return !takenMore_.empty() && takenMore_[index];
+}
+
+bool GroupReader::has(std::string_view key) const {
+  return valid_ && find(key) != std::string_view::npos;
 }
 
 const Node* GroupReader::take(std::string_view key, Need need) {
-  asked_.emplace(key);
+  if (askedCount_ < kInlineKeys) {
+    asked_[askedCount_++] = key;
+  } else {
+    askedMore_.push_back(key);
+  }
   if (!valid_) {
     return nullptr;
   }
-  for (const Node& c : group_.children) {
-    if (c.name == key) {
-      ctx_.record(pathOf(key), c);
-      return &c;
-    }
+  if (const size_t i = find(key); i != std::string_view::npos) {
+    markTaken(i);
+    const Node& c = group_.children[i];
+    ctx_.record(c);
+    return &c;
   }
   if (need == Need::Required) {
     ctx_.error(group_, pathOf(key), "missing required setting");
@@ -232,11 +318,9 @@ const Node* GroupReader::take(std::string_view key, Need need) {
 }
 
 void GroupReader::error(std::string_view key, std::string message) {
-  for (const Node& c : group_.children) {
-    if (c.name == key) {
-      ctx_.error(c, pathOf(key), std::move(message));
-      return;
-    }
+  if (const size_t i = find(key); i != std::string_view::npos) {
+    ctx_.error(group_.children[i], pathOf(key), std::move(message));
+    return;
   }
   ctx_.error(group_, pathOf(key), std::move(message));
 }
@@ -245,14 +329,25 @@ void GroupReader::finish() {
   if (!valid_) {
     return;
   }
-  for (const Node& c : group_.children) {
-    if (asked_.count(c.name) != 0) {
+  std::vector<std::string_view> asked;  // sorted and unique, built at the first unknown member
+  for (size_t i = 0; i < group_.children.size(); ++i) {
+    if (taken(i)) {
+      continue;
+    }
+    if (asked.empty()) {
+      asked.assign(asked_.begin(), asked_.begin() + static_cast<std::ptrdiff_t>(askedCount_));
+      asked.insert(asked.end(), askedMore_.begin(), askedMore_.end());
+      std::sort(asked.begin(), asked.end());
+      asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
+    }
+    const Node& c = group_.children[i];
+    if (std::binary_search(asked.begin(), asked.end(), c.name)) {
       continue;
     }
     std::string msg = "unknown setting";
-    std::string best;
+    std::string_view best;
     size_t bestDistance = 3;
-    for (const auto& k : asked_) {
+    for (std::string_view k : asked) {
       size_t d = editDistance(c.name, k);
       if (d < bestDistance) {
         bestDistance = d;
@@ -260,7 +355,9 @@ void GroupReader::finish() {
       }
     }
     if (!best.empty()) {
-      msg += " (did you mean \"" + best + "\"?)";
+      msg += " (did you mean \"";
+      msg += best;
+      msg += "\"?)";
     }
     ctx_.error(c, pathOf(c.name), msg);
   }
@@ -268,7 +365,7 @@ void GroupReader::finish() {
 
 bool GroupReader::str(std::string_view key, std::string& out, Need need) {
   const Node* n = take(key, need);
-  return n != nullptr && readString(ctx_, *n, pathOf(key), out);
+  return n != nullptr && readString(ctx_, *n, pathRef(key), out);
 }
 
 bool GroupReader::flag(std::string_view key, bool& out) {
@@ -286,18 +383,18 @@ bool GroupReader::flag(std::string_view key, bool& out) {
 
 bool GroupReader::number(std::string_view key, double& out, double lo, double hi) {
   const Node* n = take(key);
-  return n != nullptr && readNumber(ctx_, *n, pathOf(key), lo, hi, out);
+  return n != nullptr && readNumber(ctx_, *n, pathRef(key), lo, hi, out);
 }
 
 bool GroupReader::duration(std::string_view key, Duration& out, Duration lo, Duration hi,
                            Need need) {
   const Node* n = take(key, need);
-  return n != nullptr && readDuration(ctx_, *n, pathOf(key), lo, hi, out);
+  return n != nullptr && readDuration(ctx_, *n, pathRef(key), lo, hi, out);
 }
 
 bool GroupReader::address(std::string_view key, IpAddress& out, Need need) {
   const Node* n = take(key, need);
-  return n != nullptr && readAddress(ctx_, *n, pathOf(key), out);
+  return n != nullptr && readAddress(ctx_, *n, pathRef(key), out);
 }
 
 bool GroupReader::address(std::string_view key, std::optional<IpAddress>& out) {
@@ -316,9 +413,11 @@ bool GroupReader::strings(std::string_view key, std::vector<std::string>& out) {
   }
   bool ok = true;
   out.clear();
+  out.reserve(n->children.size());
+  const std::string listPath = pathOf(key);
   for (size_t i = 0; i < n->children.size(); ++i) {
     std::string s;
-    if (readString(ctx_, n->children[i], indexPath(pathOf(key), i), s)) {
+    if (readString(ctx_, n->children[i], PathRef(listPath, i), s)) {
       out.push_back(std::move(s));
     } else {
       ok = false;

@@ -4,10 +4,10 @@
 // every member nobody asked for as an unknown setting. All problems go to the Context; nothing
 // stops at the first error.
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,24 +20,47 @@
 
 namespace lvsd::config {
 
-/// Error sink plus location recorder shared by one load.
+/// Error sink shared by one load; also finds where a setting was written.
 class Context {
 public:
-  Context(Diagnostics& diags, Locations& locs) : diags_(diags), locs_(locs) {}
+  /// @p root is the tree being read; it must outlive the Context.
+  Context(Diagnostics& diags, const Node& root) : diags_(diags), root_(root) {}
   void error(const Node& at, std::string path, std::string message);
   void error(const SourceLocation& at, std::string path, std::string message);
-  void record(const std::string& path, const Node& n);
-  /// Location of @p path, or of its closest recorded parent.
+  /// Marks @p n as read by the schema walker (its path is then "recorded" for locate()).
+  void record(const Node& n) { n.recorded = true; }
+  /// Location of the recorded setting at @p path, or of its closest recorded parent.
   [[nodiscard]] SourceLocation locate(std::string_view path) const;
   [[nodiscard]] size_t errorCount() const { return diags_.size(); }
   /// True when exactly @p path was recorded (the setting is written in the file).
-  [[nodiscard]] bool written(std::string_view path) const {
-    return locs_.find(path) != locs_.end();
-  }
+  [[nodiscard]] bool written(std::string_view path) const;
 
 private:
+  /// The node at @p path (nullptr when absent); @p deepest receives the deepest recorded node
+  /// on the way (the root included).
+  const Node* walk(std::string_view path, const Node*& deepest) const;
+
   Diagnostics& diags_;
-  Locations& locs_;
+  const Node& root_;
+};
+
+/// A setting path that is spelled out only when a diagnostic needs it: a full path, or a
+/// parent path plus a member key or a list index. Views only: the parts must outlive it.
+class PathRef {
+public:
+  PathRef(const std::string& full) : base_(full) {}  // NOLINT(google-explicit-constructor)
+  PathRef(std::string_view parent, std::string_view key)
+      : base_(parent), key_(key), kind_(Kind::Member) {}
+  PathRef(std::string_view parent, size_t index)
+      : base_(parent), index_(index), kind_(Kind::Index) {}
+  [[nodiscard]] std::string str() const;
+
+private:
+  enum class Kind { Full, Member, Index };
+  std::string_view base_;
+  std::string_view key_;
+  size_t index_ = 0;
+  Kind kind_ = Kind::Full;
 };
 
 std::string memberPath(std::string_view parent, std::string_view key);
@@ -46,14 +69,14 @@ std::string indexPath(std::string_view parent, size_t index);
 enum class Need { Optional, Required };
 
 // Scalar conversions of a node that is already located (used for list elements too).
-bool readString(Context& ctx, const Node& n, const std::string& path, std::string& out);
-bool readInteger(Context& ctx, const Node& n, const std::string& path, int64_t lo, int64_t hi,
+bool readString(Context& ctx, const Node& n, const PathRef& path, std::string& out);
+bool readInteger(Context& ctx, const Node& n, const PathRef& path, int64_t lo, int64_t hi,
                  int64_t& out);
-bool readNumber(Context& ctx, const Node& n, const std::string& path, double lo, double hi,
+bool readNumber(Context& ctx, const Node& n, const PathRef& path, double lo, double hi,
                 double& out);
-bool readDuration(Context& ctx, const Node& n, const std::string& path, Duration lo, Duration hi,
+bool readDuration(Context& ctx, const Node& n, const PathRef& path, Duration lo, Duration hi,
                   Duration& out);
-bool readAddress(Context& ctx, const Node& n, const std::string& path, IpAddress& out);
+bool readAddress(Context& ctx, const Node& n, const PathRef& path, IpAddress& out);
 
 class GroupReader {
 public:
@@ -66,6 +89,8 @@ public:
   [[nodiscard]] const Node& node() const { return group_; }
   [[nodiscard]] const std::string& path() const { return path_; }
   [[nodiscard]] std::string pathOf(std::string_view key) const { return memberPath(path_, key); }
+  /// pathOf(@p key), spelled out only if needed.
+  [[nodiscard]] PathRef pathRef(std::string_view key) const { return {path_, key}; }
   [[nodiscard]] bool has(std::string_view key) const;
   Context& ctx() { return ctx_; }
 
@@ -93,7 +118,7 @@ public:
   bool integer(std::string_view key, T& out, int64_t lo, int64_t hi, Need need = Need::Optional) {
     const Node* n = take(key, need);
     int64_t v = 0;
-    if (n == nullptr || !readInteger(ctx_, *n, pathOf(key), lo, hi, v)) {
+    if (n == nullptr || !readInteger(ctx_, *n, pathRef(key), lo, hi, v)) {
       return false;
     }
     out = static_cast<T>(v);
@@ -123,11 +148,24 @@ public:
   }
 
 private:
+  /// Index of member @p key in the group, or npos.
+  [[nodiscard]] size_t find(std::string_view key) const;
+  void markTaken(size_t index);
+  [[nodiscard]] bool taken(size_t index) const;
+
+  static constexpr size_t kInlineKeys = 48;
+  static constexpr size_t kInlineMembers = 64;
   Context& ctx_;
   const Node& group_;
   std::string path_;
   bool valid_ = true;
-  std::set<std::string, std::less<>> asked_;
+  // Keys asked for (views of the caller's literals or of node names; only read for the "did you
+  // mean" hint) and which members were taken; both without allocating for ordinary groups.
+  std::array<std::string_view, kInlineKeys> asked_{};
+  size_t askedCount_ = 0;
+  std::vector<std::string_view> askedMore_;
+  uint64_t takenBits_ = 0;
+  std::vector<bool> takenMore_;
 };
 
 }  // namespace lvsd::config
@@ -142,8 +180,9 @@ void forEachGroup(GroupReader& parent, std::string_view key, F&& f, Need need = 
   if (seq == nullptr) {
     return;
   }
+  const std::string listPath = parent.pathOf(key);
   for (size_t i = 0; i < seq->children.size(); ++i) {
-    GroupReader g(parent.ctx(), seq->children[i], indexPath(parent.pathOf(key), i));
+    GroupReader g(parent.ctx(), seq->children[i], indexPath(listPath, i));
     if (g.valid()) {
       f(g, i);
     }

@@ -1,10 +1,14 @@
 #pragma once
-// A neutral, library-independent copy of a parsed libconfig tree (pure). The loader converts
-// libconfig++'s Setting tree into this; schema walking and validation only see Node, which keeps
+// A neutral, library-independent view of a parsed libconfig tree (pure). The loader converts
+// libconfig's setting tree into this; schema walking and validation only see Node, which keeps
 // them testable and fuzzable without the parser.
+//
+// Strings are views: names and string values point into the parser's own tree, file names into
+// a table owned by the loader. Both outlive the Node tree (one load), and nothing is copied
+// until the typed model takes a value.
 
 #include <cstdint>
-#include <string>
+#include <string_view>
 #include <vector>
 
 namespace lvsd::config {
@@ -12,14 +16,17 @@ namespace lvsd::config {
 struct Node {
   enum class Kind { Group, Array, List, Int, Float, Bool, String };
   Kind kind = Kind::Group;
-  std::string name;  ///< setting name ("" for list/array elements)
-  std::string file;  ///< file the setting was written in (for @include)
-  int line = 0;      ///< line of the setting
-  int64_t int_value = 0;
-  double float_value = 0;
   bool bool_value = false;
-  std::string string_value;
-  std::vector<Node> children;  ///< Group/Array/List members in file order
+  /// Set when the schema walker read this setting (Context::record); validation places
+  /// cross-reference errors on the closest recorded setting.
+  mutable bool recorded = false;
+  int line = 0;                   ///< line of the setting
+  std::string_view name;          ///< setting name ("" for list/array elements)
+  std::string_view file;          ///< file the setting was written in (for @include)
+  int64_t int_value = 0;          ///< Int
+  double float_value = 0;         ///< Float
+  std::string_view string_value;  ///< String
+  std::vector<Node> children;     ///< Group/Array/List members in file order
 
   [[nodiscard]] bool isAggregate() const {
     return kind == Kind::Group || kind == Kind::Array || kind == Kind::List;
