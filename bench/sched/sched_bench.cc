@@ -177,6 +177,11 @@ std::vector<int> shTable(const std::vector<u32>& weights) {
 }
 u32 shBucket(u32 c) { return ((0x0a000000U + c) * 0x61C88647U) >> 24; }
 
+// chbl's table size is a module parameter (table_size), so the kernel's pick cannot fold it into a
+// constant; read it at run time here too. (mainline mh's size is a Kconfig constant: the mh model
+// keeps LVSD_CHBL_DEFAULT_M.)
+volatile u32 gChblM = LVSD_CHBL_DEFAULT_M;
+
 // Best of kReps runs.
 constexpr int kReps = 7;
 
@@ -217,8 +222,10 @@ void costTable(u64 decisions) {
     WrrModel wrr(d);
     SwrrSched swrr(d);
     const auto tab = maglev(addrs, weights, LVSD_CHBL_DEFAULT_M);
+    const u32 m = gChblM;
+    std::vector<lvsd_chbl_hot> hot(n);
     lvsd_chbl_cache cache{};
-    cache.age = LVSD_CHBL_STALE;
+    lvsd_chbl_cache_init(&cache, hot.data(), static_cast<u32>(n), m);
     const double tWrr = nsPer(decisions, [&](u64) { return wrr.pick(); });
     const double tSwrr = nsPer(decisions, [&](u64) { return swrr.pick(); });
     const double tMh = nsPer(decisions, [&](u64 k) {
@@ -227,8 +234,8 @@ void costTable(u64 decisions) {
     });
     const double tChbl = nsPer(decisions, [&](u64 k) {
       const int i =
-          lvsd_chbl_pick(tab.data(), LVSD_CHBL_DEFAULT_M, static_cast<u32>(n),
-                         clientHash(static_cast<u32>(k)), 125, &cache, &kOps, &d, nullptr);
+          lvsd_chbl_pick(tab.data(), m, static_cast<u32>(n), clientHash(static_cast<u32>(k)), 125,
+                         &cache, &kOps, &d, nullptr);
       return i < 0 ? nullptr : &d[static_cast<std::size_t>(i)];
     });
     std::printf("%-6zu %10.1f %10.1f %10.1f %10.1f %10.2f %10.2f  %s, build %.2f ms\n", n, tWrr,
@@ -306,8 +313,9 @@ void loadTable() {
   for (u32 i = 0; i < n; ++i) {
     d[i] = {1, false, 0, nullptr};
   }
+  std::vector<lvsd_chbl_hot> hot(n);
   lvsd_chbl_cache cache{};
-  cache.age = LVSD_CHBL_STALE;
+  lvsd_chbl_cache_init(&cache, hot.data(), n, LVSD_CHBL_DEFAULT_M);
   report(
       "chbl", mhFirst,
       [&](u32 c, const std::vector<u64>& load) {

@@ -34,6 +34,7 @@
 
 #define LVSD_READ_ONCE(x) READ_ONCE(x)
 #define LVSD_WRITE_ONCE(x, v) WRITE_ONCE(x, v)
+#define LVSD_NOINLINE noinline
 #include "lvsd_chbl.h"
 
 #define IP_VS_SVC_F_SCHED_CHBL_PORT IP_VS_SVC_F_SCHED2
@@ -58,7 +59,7 @@ struct chbl_state {
 	u32 n;
 	bool count_all; /* load = every connection entry, not only active */
 	struct lvsd_chbl_cache cache;
-	struct ip_vs_dest **dests;
+	struct lvsd_chbl_hot *hot; /* hot[i].ref: struct ip_vs_dest * */
 	u16 table[];
 };
 
@@ -66,7 +67,7 @@ static void chbl_free_rcu(struct rcu_head *head)
 {
 	struct chbl_state *s = container_of(head, struct chbl_state, rcu);
 
-	kvfree(s->dests);
+	kvfree(s->hot);
 	kvfree(s);
 }
 
@@ -111,13 +112,13 @@ static struct chbl_state *chbl_build(struct ip_vs_service *svc)
 	s = kvzalloc(struct_size(s, table, table_size), GFP_KERNEL);
 	if (!s)
 		return ERR_PTR(-ENOMEM);
-	s->dests = kvcalloc(n ? n : 1, sizeof(*s->dests), GFP_KERNEL);
+	s->hot = kvcalloc(n ? n : 1, sizeof(*s->hot), GFP_KERNEL);
 	d = kvcalloc(n ? n : 1, sizeof(*d), GFP_KERNEL);
 	order = kvcalloc(n ? n : 1, sizeof(*order), GFP_KERNEL);
-	if (!s->dests || !d || !order) {
+	if (!s->hot || !d || !order) {
 		kvfree(d);
 		kvfree(order);
-		kvfree(s->dests);
+		kvfree(s->hot);
 		kvfree(s);
 		return ERR_PTR(-ENOMEM);
 	}
@@ -127,12 +128,13 @@ static struct chbl_state *chbl_build(struct ip_vs_service *svc)
 		w = atomic_read(&dest->weight);
 		if (w <= 0)
 			w = atomic_read(&dest->last_weight);
-		s->dests[s->n] = dest;
+		s->hot[s->n].ref = dest;
 		d[s->n].key = chbl_key(dest);
 		d[s->n++].weight = clamp(w, 0, (int)LVSD_CHBL_MAX_WEIGHT);
 	}
 	lvsd_chbl_build(d, n, order, s->table, table_size);
-	s->cache.age = LVSD_CHBL_STALE; /* recount on the first pick */
+	/* recount on the first pick */
+	lvsd_chbl_cache_init(&s->cache, s->hot, s->n, table_size);
 	kvfree(d);
 	kvfree(order);
 	return s;
@@ -176,17 +178,20 @@ static int ip_vs_chbl_dest_changed(struct ip_vs_service *svc,
 	return chbl_update(svc);
 }
 
+static inline struct ip_vs_dest *chbl_dest(const struct chbl_state *s, u32 i)
+{
+	return s->hot[i].ref;
+}
+
 static u32 chbl_op_weight(const void *ctx, u32 i)
 {
-	const struct chbl_state *s = ctx;
-
-	return max(atomic_read(&s->dests[i]->weight), 0);
+	return max(atomic_read(&chbl_dest(ctx, i)->weight), 0);
 }
 
 static u64 chbl_op_load(const void *ctx, u32 i)
 {
 	const struct chbl_state *s = ctx;
-	struct ip_vs_dest *d = s->dests[i];
+	struct ip_vs_dest *d = chbl_dest(s, i);
 	u64 load = max(atomic_read(&d->activeconns), 0);
 
 	if (s->count_all)
@@ -196,8 +201,7 @@ static u64 chbl_op_load(const void *ctx, u32 i)
 
 static bool chbl_op_usable(const void *ctx, u32 i)
 {
-	const struct chbl_state *s = ctx;
-	const struct ip_vs_dest *d = s->dests[i];
+	const struct ip_vs_dest *d = chbl_dest(ctx, i);
 
 	return !(d->flags & IP_VS_DEST_F_OVERLOAD) &&
 	       atomic_read(&d->weight) > 0;
@@ -234,6 +238,7 @@ static struct ip_vs_dest *ip_vs_chbl_schedule(struct ip_vs_service *svc,
 					      struct ip_vs_iphdr *iph)
 {
 	struct chbl_state *s = READ_ONCE(svc->sched_data);
+	struct ip_vs_dest *dest;
 	u32 w[4], nw, factor;
 	u16 port = 0;
 	int i;
@@ -253,11 +258,11 @@ static struct ip_vs_dest *ip_vs_chbl_schedule(struct ip_vs_service *svc,
 		ip_vs_scheduler_err(svc, "no destination available");
 		return NULL;
 	}
+	dest = chbl_dest(s, i);
 	IP_VS_DBG_BUF(6, "CHBL: source %s:%u -> server %s:%u\n",
 		      IP_VS_DBG_ADDR(svc->af, &iph->saddr), port,
-		      IP_VS_DBG_ADDR(s->dests[i]->af, &s->dests[i]->addr),
-		      ntohs(s->dests[i]->port));
-	return s->dests[i];
+		      IP_VS_DBG_ADDR(dest->af, &dest->addr), ntohs(dest->port));
+	return dest;
 }
 
 static struct ip_vs_scheduler ip_vs_chbl_scheduler = {

@@ -16,8 +16,15 @@
  * "Consistent Hashing with Bounded Loads", 2018, weighted).  Since c > 1 some
  * destination always accepts, so the walk ends after a few slots.
  *
- * The includer provides u8/u16/u32/u64/s64, bool, LVSD_READ_ONCE and
- * LVSD_WRITE_ONCE (READ_ONCE/WRITE_ONCE in the kernel).  Nothing here
+ * Hot path: hash, table slot, then one compare of the destination's load
+ * against a threshold cached at the last recount (ceil(c * average weighted
+ * load * weight share), rounded down, so never above the exact bound); only
+ * a destination at or over its threshold takes the exact test.  The table
+ * index goes through a multiply, not a division.
+ *
+ * The includer provides u8/u16/u32/u64/s64, bool, LVSD_READ_ONCE,
+ * LVSD_WRITE_ONCE and LVSD_NOINLINE (READ_ONCE/WRITE_ONCE/noinline in the
+ * kernel).  Nothing here
  * allocates or sleeps.
  */
 #ifndef LVSD_CHBL_H
@@ -175,12 +182,76 @@ static inline u32 lvsd_chbl_build(struct lvsd_chbl_dest *d, u32 n, u16 *order,
 	return users;
 }
 
+/**
+ * lvsd_chbl_reduce() - @x % @m without a division
+ * @x: the value
+ * @m: the divisor (> 0), a table size
+ * @minv: ~0ULL / @m, from lvsd_chbl_cache_init()
+ *
+ * The quotient estimate from the high half of @x * @minv is at most two
+ * short (@minv is below 2^64 / @m by less than 2), so two conditional
+ * subtractions correct the remainder.
+ *
+ * Return: @x % @m.
+ */
+static inline u32 lvsd_chbl_reduce(u64 x, u32 m, u64 minv)
+{
+	u64 q = (u64)(((__uint128_t)x * minv) >> 64);
+	u64 r = x - q * m;
+
+	/* masks, not branches: a correction is due about every other call */
+	r -= m & (0 - (u64)(r >= m));
+	return (u32)r;
+}
+
+/*
+ * Per-destination data of the picks, one entry per destination index, 16
+ * bytes (four to a cache line).  @thr is at or below the exact bound (see
+ * lvsd_chbl_recount()): a destination with load < @thr is accepted without
+ * the exact test.
+ */
+struct lvsd_chbl_hot {
+	void *ref; /* the includer's destination; the core does not use it */
+	u32 thr; /* accept while load < thr (0: always take the exact test) */
+	u32 w; /* weight seen by the last recount, clamped */
+};
+
 /* Load totals shared by the picks of one service (benign races). */
 struct lvsd_chbl_cache {
-	u64 load; /* total load, plus one per pick since the recount */
+	u64 load; /* total load at the recount; the total is load + age */
 	u64 wsum; /* total weight of destinations with weight > 0 */
+	u64 minv; /* ~0ULL / m for lvsd_chbl_reduce() */
+	u64 rthr; /* bound per unit of weight the thresholds hold for */
+	u64 dinv; /* ~0ULL / dfor */
+	u64 dfor; /* 100 * wsum of dinv */
 	u32 age; /* picks since the recount */
+	u32 limit; /* recount when age reaches max(LVSD_CHBL_REFRESH, n) */
+	u32 factor; /* c of the thresholds; 0 = none yet */
+	struct lvsd_chbl_hot *hot; /* n entries */
 };
+
+/* A fresh cache: no thresholds yet, recount on the first pick. */
+static inline void lvsd_chbl_cache_init(struct lvsd_chbl_cache *c,
+					struct lvsd_chbl_hot *hot, u32 n,
+					u32 m)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		hot[i].thr = 0;
+		hot[i].w = 0;
+	}
+	c->load = 0;
+	c->wsum = 0;
+	c->minv = ~0ULL / m;
+	c->rthr = 0;
+	c->dinv = 0;
+	c->dfor = 0;
+	c->age = LVSD_CHBL_STALE;
+	c->limit = n > LVSD_CHBL_REFRESH ? n : LVSD_CHBL_REFRESH;
+	c->factor = 0;
+	c->hot = hot;
+}
 
 /* Whether a destination with @load and weight @w may take one more. */
 static inline bool lvsd_chbl_accepts(u64 load, u32 w, u64 total, u64 wsum,
@@ -207,53 +278,95 @@ struct lvsd_chbl_ops {
 	bool (*usable)(const void *ctx, u32 i);
 };
 
+/* Fixed-point bits of the per-unit-weight bound in lvsd_chbl_recount(). */
+#define LVSD_CHBL_FRAC 24U
+
+/*
+ * Recount the totals L and W and the bound per unit of weight
+ *
+ *	r <= 2^24 * c * (L + 1) / W	(40.24 fixed point, < 2^48)
+ *
+ * (rounded down; no division unless W changed).  The
+ * thresholds ceil(rthr * w / 2^24) are at or below the exact bound
+ * ceil(c * (L + 1) * w / W) as long as rthr <= r, and L only grows between
+ * recounts.  So they are rewritten (rthr = r - r / 16, a little below, so
+ * that small swings of L leave them alone) only when r fell below rthr, rose
+ * by more than 1/8 above it (they would be needlessly low), or a weight or c
+ * changed.
+ */
 static inline void lvsd_chbl_recount(struct lvsd_chbl_cache *c,
 				     const struct lvsd_chbl_ops *ops,
-				     const void *ctx, u32 n)
+				     const void *ctx, u32 n, u32 factor)
 {
-	u64 load = 0, wsum = 0;
+	struct lvsd_chbl_hot *hot = c->hot;
+	u64 load = 0, wsum = 0, x, d, r = 0, rt = LVSD_READ_ONCE(c->rthr), t;
+	bool redo = LVSD_READ_ONCE(c->factor) != factor;
 	u32 i;
 
 	for (i = 0; i < n; i++) {
 		u32 w = ops->weight(ctx, i);
 
+		if (w > LVSD_CHBL_MAX_WEIGHT)
+			w = LVSD_CHBL_MAX_WEIGHT;
+		if (LVSD_READ_ONCE(hot[i].w) != w) {
+			LVSD_WRITE_ONCE(hot[i].w, w);
+			redo = true;
+		}
 		if (!w)
 			continue;
-		wsum += w > LVSD_CHBL_MAX_WEIGHT ? LVSD_CHBL_MAX_WEIGHT : w;
+		wsum += w;
 		load += ops->load(ctx, i);
+	}
+	/* bound per unit of weight, 40.24 fixed point: c * (L + 1) / W */
+	x = (u64)factor * ((load > 0xffffffffULL ? 0xffffffffULL : load) + 1);
+	d = 100 * wsum;
+	if (d) {
+		/* 1 / d changes with the weights only: divide then */
+		if (LVSD_READ_ONCE(c->dfor) != d) {
+			LVSD_WRITE_ONCE(c->dinv, ~0ULL / d);
+			LVSD_WRITE_ONCE(c->dfor, d);
+		}
+		/* x < 2^42: r = x * 2^24 / d, rounded down by < 8 / 2^24 */
+		r = (u64)(((__uint128_t)x * LVSD_READ_ONCE(c->dinv)) >>
+			  (64 - LVSD_CHBL_FRAC));
+		/* from 2^24 per unit of weight on, every (saturated) load passes */
+		if (r >> (2 * LVSD_CHBL_FRAC))
+			r = (1ULL << (2 * LVSD_CHBL_FRAC)) - 1;
+	}
+	if (redo || r < rt || r - rt > rt >> 3) {
+		rt = r - (r >> 4);
+		for (i = 0; i < n; i++) {
+			/* rt < 2^48, w < 2^16: no overflow */
+			t = (rt * LVSD_READ_ONCE(hot[i].w) + (1ULL << LVSD_CHBL_FRAC) - 1) >>
+			    LVSD_CHBL_FRAC;
+			if (t > (1ULL << LVSD_CHBL_FRAC))
+				t = 1ULL << LVSD_CHBL_FRAC;
+			LVSD_WRITE_ONCE(hot[i].thr, (u32)t);
+		}
+		LVSD_WRITE_ONCE(c->rthr, rt);
+		LVSD_WRITE_ONCE(c->factor, factor);
 	}
 	LVSD_WRITE_ONCE(c->load, load);
 	LVSD_WRITE_ONCE(c->wsum, wsum);
 	LVSD_WRITE_ONCE(c->age, 0);
 }
 
-/**
- * lvsd_chbl_pick() - choose a destination for a client hash
- * @table: table from lvsd_chbl_build()
- * @m: its size
- * @n: number of destinations behind the indexes
- * @hash: lvsd_chbl_hash() of the client
- * @factor: c in percent (> 100)
- * @c: the service's load cache
- * @ops: destination accessors
- * @ctx: passed to @ops
- * @probes: if not NULL, set to the number of slots passed over
- *
- * Return: destination index, or -1 when no destination is usable.
- */
-static __always_inline int
-lvsd_chbl_pick(const u16 *table, u32 m, u32 n, u64 hash, u32 factor,
+/* lvsd_chbl_pick() from @slot on, every case (see there); out of line. */
+static LVSD_NOINLINE int
+lvsd_chbl_walk(const u16 *table, u32 m, u32 n, u32 slot, u32 factor,
 	       struct lvsd_chbl_cache *c, const struct lvsd_chbl_ops *ops,
 	       const void *ctx, u32 *probes)
 {
-	u32 slot = (u32)(hash % m), k;
-	bool fresh = false;
+	const struct lvsd_chbl_hot *hot = c->hot;
+	bool fresh = false, fast;
+	u32 k;
 
-	if (LVSD_READ_ONCE(c->age) >= LVSD_CHBL_REFRESH &&
-	    LVSD_READ_ONCE(c->age) >= n) {
-		lvsd_chbl_recount(c, ops, ctx, n);
+	if (LVSD_READ_ONCE(c->age) >= c->limit) {
+		lvsd_chbl_recount(c, ops, ctx, n, factor);
 		fresh = true;
 	}
+	/* thresholds of another c (load_factor was written) do not count */
+	fast = LVSD_READ_ONCE(c->factor) == factor;
 	for (k = 0; k < m; k++) {
 		u32 i = table[slot], w;
 		u64 load;
@@ -264,28 +377,74 @@ lvsd_chbl_pick(const u16 *table, u32 m, u32 n, u64 hash, u32 factor,
 			slot = 0;
 		if (!ops->usable(ctx, i))
 			continue;
+		load = ops->load(ctx, i);
+		if (fast && load < LVSD_READ_ONCE(hot[i].thr))
+			goto take;
 		w = ops->weight(ctx, i);
 		if (w > LVSD_CHBL_MAX_WEIGHT)
 			w = LVSD_CHBL_MAX_WEIGHT;
-		load = ops->load(ctx, i);
-		if (!lvsd_chbl_accepts(load, w, LVSD_READ_ONCE(c->load),
+		if (!lvsd_chbl_accepts(load, w,
+				       LVSD_READ_ONCE(c->load) +
+					       LVSD_READ_ONCE(c->age),
 				       LVSD_READ_ONCE(c->wsum), factor)) {
 			/* never pass over on a stale total: recount first */
 			if (fresh)
 				continue;
-			lvsd_chbl_recount(c, ops, ctx, n);
+			lvsd_chbl_recount(c, ops, ctx, n, factor);
 			fresh = true;
+			fast = true;
 			if (!lvsd_chbl_accepts(load, w, LVSD_READ_ONCE(c->load),
 					       LVSD_READ_ONCE(c->wsum), factor))
 				continue;
 		}
-		LVSD_WRITE_ONCE(c->load, LVSD_READ_ONCE(c->load) + 1);
+take:
 		LVSD_WRITE_ONCE(c->age, LVSD_READ_ONCE(c->age) + 1);
 		if (probes)
 			*probes = k;
 		return (int)i;
 	}
 	return -1;
+}
+
+/**
+ * lvsd_chbl_pick() - choose a destination for a client hash
+ * @table: table from lvsd_chbl_build()
+ * @m: its size
+ * @n: number of destinations behind the indexes
+ * @hash: lvsd_chbl_hash() of the client
+ * @factor: c in percent (> 100)
+ * @c: the service's load cache, from lvsd_chbl_cache_init() (@c->hot has
+ *     @n entries)
+ * @ops: destination accessors
+ * @ctx: passed to @ops
+ * @probes: if not NULL, set to the number of slots passed over
+ *
+ * Walks the table from the client's slot: recounts first when due, passes
+ * over unusable destinations, takes a destination under its threshold at
+ * once and tests the others exactly (recounting before passing one over).
+ * The common case, no recount due and the first slot's destination under its
+ * threshold, is tested here before the walk.
+ *
+ * Return: destination index, or -1 when no destination is usable.
+ */
+static __always_inline int
+lvsd_chbl_pick(const u16 *table, u32 m, u32 n, u64 hash, u32 factor,
+	       struct lvsd_chbl_cache *c, const struct lvsd_chbl_ops *ops,
+	       const void *ctx, u32 *probes)
+{
+	u32 slot = lvsd_chbl_reduce(hash, m, c->minv);
+	u32 age = LVSD_READ_ONCE(c->age);
+	u32 i = table[slot];
+
+	if (age < c->limit && i != LVSD_CHBL_NONE &&
+	    LVSD_READ_ONCE(c->factor) == factor && ops->usable(ctx, i) &&
+	    ops->load(ctx, i) < LVSD_READ_ONCE(c->hot[i].thr)) {
+		LVSD_WRITE_ONCE(c->age, age + 1);
+		if (probes)
+			*probes = 0;
+		return (int)i;
+	}
+	return lvsd_chbl_walk(table, m, n, slot, factor, c, ops, ctx, probes);
 }
 
 #endif /* LVSD_CHBL_H */

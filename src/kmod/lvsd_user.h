@@ -27,12 +27,14 @@ typedef int64_t s64;
 #endif
 #define LVSD_READ_ONCE(x) (*(volatile const __typeof__(x) *)&(x))
 #define LVSD_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define LVSD_NOINLINE __attribute__((__noinline__, __unused__))
 
 #ifdef __cplusplus
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wold-style-cast"
 #pragma GCC diagnostic ignored "-Wsign-conversion"
 #pragma GCC diagnostic ignored "-Wconversion"
+#pragma GCC diagnostic ignored "-Wpedantic" /* __uint128_t */
 #endif
 
 #include "lvsd_chbl.h"

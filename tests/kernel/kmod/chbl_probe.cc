@@ -75,9 +75,11 @@ struct Model {
   std::vector<u32> rips;
   std::vector<u64> load;
   std::vector<u16> table;
+  std::vector<lvsd_chbl_hot> hot;
   lvsd_chbl_cache cache{};
 
-  Model(const std::vector<u32>& r, u16 rport) : rips(r), load(r.size(), 0), table(kM) {
+  Model(const std::vector<u32>& r, u16 rport)
+      : rips(r), load(r.size(), 0), table(kM), hot(r.size()) {
     std::vector<lvsd_chbl_dest> d(r.size());
     for (std::size_t i = 0; i < r.size(); ++i) {
       d[i].key = lvsd_chbl_hash(&r[i], 1, rport, 0);
@@ -85,7 +87,8 @@ struct Model {
     }
     std::vector<u16> order(r.size());
     lvsd_chbl_build(d.data(), static_cast<u32>(d.size()), order.data(), table.data(), kM);
-    cache.age = LVSD_CHBL_STALE;  // as a fresh table: recount on the first pick
+    lvsd_chbl_cache_init(&cache, hot.data(), static_cast<u32>(r.size()),
+                         kM);  // as a fresh table: recount on the first pick
   }
   static u32 opWeight(const void*, u32) { return 1; }
   static u64 opLoad(const void* ctx, u32 i) { return static_cast<const Model*>(ctx)->load[i]; }

@@ -26,6 +26,7 @@ struct FakeDest {
 struct Pool {
   std::vector<FakeDest> dests;
   std::vector<u16> table;
+  std::vector<lvsd_chbl_hot> hot;
   lvsd_chbl_cache cache{};
   u32 recounts = 0;
 
@@ -38,8 +39,9 @@ struct Pool {
     std::vector<u16> order(dests.size());
     table.assign(m, 0);
     lvsd_chbl_build(d.data(), static_cast<u32>(d.size()), order.data(), table.data(), m);
-    cache = {};
-    cache.age = LVSD_CHBL_STALE;  // recount on the first pick
+    hot.assign(dests.size(), lvsd_chbl_hot{});
+    lvsd_chbl_cache_init(&cache, hot.data(), static_cast<u32>(dests.size()),
+                         m);  // recount on the first pick
   }
 };
 
@@ -223,7 +225,7 @@ TEST(Chbl, NeverPassesOverOnAStaleTotal) {
   p.dests[0].load = 100;
   p.dests[1].load = 100;
   EXPECT_EQ(pick(p, h), first);
-  EXPECT_EQ(p.cache.load, 201U);
+  EXPECT_EQ(p.cache.load + p.cache.age, 201U);
 }
 
 TEST(Chbl, UnusableAndQuiescedDestinationsArePassedOver) {
@@ -263,6 +265,225 @@ TEST(Chbl, BoundTestIsExactCeiling) {
   // saturation keeps the arithmetic in range
   EXPECT_FALSE(lvsd_chbl_accepts(~0ULL, 1, 10, 1, 125));
   EXPECT_TRUE(lvsd_chbl_accepts(0, 65535, ~0ULL, 65535, 1000));
+}
+
+TEST(Chbl, ReduceIsTheRemainder) {
+  const u32 sizes[] = {1, 2, 3, 251, 509, 1021, 2039, 4093, 8191, 16381, 32749, 65521, 131071};
+  std::mt19937_64 rng(7);
+  for (u32 m : sizes) {
+    const u64 minv = ~0ULL / m;
+    for (u64 x : std::initializer_list<u64>{0ULL, 1ULL, static_cast<u64>(m) - 1,
+                                            static_cast<u64>(m), ~0ULL, ~0ULL - 1, ~0ULL - m,
+                                            1ULL << 63, (1ULL << 32) - 1, 1ULL << 32}) {
+      ASSERT_EQ(lvsd_chbl_reduce(x, m, minv), x % m) << x << " % " << m;
+    }
+    for (int k = 0; k < 100000; ++k) {
+      const u64 x = rng();
+      ASSERT_EQ(lvsd_chbl_reduce(x, m, minv), x % m) << x << " % " << m;
+    }
+  }
+}
+
+// Exact bound ceil(c * (L + 1) * w / W) of lvsd_chbl_accepts(), capped at 2^24 (loads saturate).
+u64 exactBound(u64 total, u32 w, u64 wsum, u32 factor) {
+  const u64 x = static_cast<u64>(factor) * (std::min<u64>(total, 0xffffffffULL) + 1) * w;
+  const u64 d = 100 * wsum;
+  return std::min<u64>((x + d - 1) / d, 1ULL << 24);
+}
+
+TEST(Chbl, ThresholdsAreAtMostTheExactBoundAndNearIt) {
+  // 4 destinations, loads 10 each: L = 40, W = 4, bound = ceil(1.25 * 41 / 4) = 13; the
+  // thresholds hold for 15/16 of the bound per unit of weight: ceil(12.01) = 13
+  Pool p = makePool(4);
+  for (auto& d : p.dests) {
+    d.load = 10;
+  }
+  lvsd_chbl_recount(&p.cache, &kOps, &p, 4, 125);
+  for (const auto& h : p.hot) {
+    EXPECT_EQ(h.thr, 13U);
+  }
+  // any weights, totals and factors: never above the exact bound, at least 15/16 of it
+  std::mt19937 rng(3);
+  for (int round = 0; round < 2000; ++round) {
+    Pool q;
+    const u32 n = 1 + rng() % 20;
+    for (u32 i = 0; i < n; ++i) {
+      const auto w = static_cast<u32>(rng() % 4 == 0 ? 0 : 1 + rng() % (round % 2 ? 65535 : 100));
+      const u64 load = round % 3 == 0 ? rng() % 100 : (static_cast<u64>(rng()) << (rng() % 8));
+      q.dests.push_back({i, w, load, false});
+    }
+    q.build(251);
+    const auto factor = static_cast<u32>(100 + rng() % 901);
+    lvsd_chbl_recount(&q.cache, &kOps, &q, n, factor);
+    for (u32 i = 0; i < n; ++i) {
+      const u32 w = q.dests[i].weight;
+      const u64 thr = q.hot[i].thr;
+      if (w == 0 || q.cache.wsum == 0) {
+        EXPECT_EQ(thr, 0U);
+        continue;
+      }
+      const u64 bound = exactBound(q.cache.load, w, q.cache.wsum, factor);
+      EXPECT_LE(thr, bound) << "round " << round << " dest " << i;
+      EXPECT_GE(thr + 1, bound - bound / 16) << "round " << round << " dest " << i;
+      if (thr > 0) {
+        EXPECT_TRUE(lvsd_chbl_accepts(thr - 1, w, q.cache.load, q.cache.wsum, factor))
+            << "round " << round << " dest " << i;
+      }
+    }
+  }
+}
+
+// The thresholds stay while the total swings a little (no per-destination pass), and are
+// rewritten when it falls (they would be above the bound), rises by more than 1/8, or a weight
+// or c changes.
+TEST(Chbl, ThresholdsAreRewrittenOnlyWhenNeeded) {
+  Pool p = makePool(4);
+  auto setLoads = [&](u64 each) {
+    for (auto& d : p.dests) {
+      d.load = each;
+    }
+    lvsd_chbl_recount(&p.cache, &kOps, &p, 4, 125);
+  };
+  setLoads(1000);
+  const u64 first = p.cache.rthr;
+  const u32 thr = p.hot[0].thr;
+  EXPECT_LE(thr, exactBound(4000, 1, 4, 125));
+  setLoads(1020);  // +2 %: kept
+  EXPECT_EQ(p.cache.rthr, first);
+  EXPECT_EQ(p.hot[0].thr, thr);
+  setLoads(990);  // -1 %: still at or above rthr, kept
+  EXPECT_EQ(p.cache.rthr, first);
+  setLoads(900);  // -10 %: below rthr, rewritten
+  EXPECT_LT(p.cache.rthr, first);
+  EXPECT_LE(p.hot[0].thr, exactBound(3600, 1, 4, 125));
+  const u64 low = p.cache.rthr;
+  setLoads(1100);  // +22 %: needlessly low, rewritten
+  EXPECT_GT(p.cache.rthr, low);
+  const u64 high = p.cache.rthr;
+  p.dests[0].weight = 3;  // a weight changed
+  lvsd_chbl_recount(&p.cache, &kOps, &p, 4, 125);
+  EXPECT_NE(p.cache.rthr, high);
+  EXPECT_GT(p.hot[0].thr, p.hot[1].thr);
+  const u64 w3 = p.cache.rthr;
+  lvsd_chbl_recount(&p.cache, &kOps, &p, 4, 200);  // c changed
+  EXPECT_GT(p.cache.rthr, w3);
+  EXPECT_EQ(p.cache.factor, 200U);
+}
+
+// The pick before thresholds (exact test on every candidate), kept as the reference: the fast
+// path must choose exactly what it chose.
+struct RefCache {
+  u64 load = 0;
+  u64 wsum = 0;
+  u32 age = LVSD_CHBL_STALE;
+};
+
+void refRecount(RefCache& c, const Pool& p) {
+  c = {0, 0, 0};
+  for (const auto& d : p.dests) {
+    if (d.weight) {
+      c.wsum += std::min<u32>(d.weight, LVSD_CHBL_MAX_WEIGHT);
+      c.load += d.load;
+    }
+  }
+}
+
+int refPick(const Pool& p, RefCache& c, u64 hash, u32 factor) {
+  const auto m = static_cast<u32>(p.table.size());
+  const auto n = static_cast<u32>(p.dests.size());
+  u32 slot = static_cast<u32>(hash % m);
+  bool fresh = false;
+  if (c.age >= LVSD_CHBL_REFRESH && c.age >= n) {
+    refRecount(c, p);
+    fresh = true;
+  }
+  for (u32 k = 0; k < m; ++k) {
+    const u32 i = p.table[slot];
+    if (i == LVSD_CHBL_NONE) {
+      return -1;
+    }
+    slot = (slot + 1) % m;
+    const FakeDest& d = p.dests[i];
+    if (d.weight == 0 || d.overloaded) {
+      continue;
+    }
+    const u32 w = std::min<u32>(d.weight, LVSD_CHBL_MAX_WEIGHT);
+    if (!lvsd_chbl_accepts(d.load, w, c.load, c.wsum, factor)) {
+      if (fresh) {
+        continue;
+      }
+      refRecount(c, p);
+      fresh = true;
+      if (!lvsd_chbl_accepts(d.load, w, c.load, c.wsum, factor)) {
+        continue;
+      }
+    }
+    ++c.load;
+    ++c.age;
+    return static_cast<int>(i);
+  }
+  return -1;
+}
+
+TEST(Chbl, ThresholdsDoNotChangeAnyPick) {
+  std::mt19937 rng(11);
+  u64 picks = 0;
+  u64 spills = 0;
+  for (int run = 0; run < 40; ++run) {
+    const u32 n = 1 + rng() % (run % 4 == 0 ? 150 : 12);
+    Pool p;
+    for (u32 i = 0; i < n; ++i) {
+      p.dests.push_back({0x0a000300U + i, static_cast<u32>(1 + rng() % 100), 0, false});
+    }
+    p.build(run % 2 ? 251 : kM);
+    RefCache ref;
+    std::map<u32, u32> saved;
+    const u32 factors[] = {101, 110, 125, 200, 1000};
+    u32 factor = 125;
+    for (int step = 0; step < 20000; ++step) {
+      const u32 op = rng() % 100;
+      FakeDest& d = p.dests[rng() % n];
+      if (op < 70) {
+        // hot clients: a few dozen, so bounds are hit often
+        const u64 h = clientHash(rng() % (op < 35 ? 20 : 5000));
+        const int want = refPick(p, ref, h, factor);
+        const int got = pick(p, h, factor);
+        ASSERT_EQ(got, want) << "run " << run << " step " << step;
+        ASSERT_EQ(p.cache.load + p.cache.age, ref.load) << "run " << run << " step " << step;
+        ASSERT_EQ(p.cache.age, ref.age) << "run " << run << " step " << step;
+        if (got >= 0) {
+          ++picks;
+          spills += got != p.table[h % p.table.size()];
+          ++p.dests[static_cast<std::size_t>(got)].load;
+        }
+      } else if (op < 88) {
+        d.load -= d.load ? 1 : 0;  // a connection ends
+      } else if (op < 91) {
+        d.load += rng() % 50;  // synced in from a peer
+      } else if (op < 94) {
+        d.overloaded = !d.overloaded;
+      } else if (op < 96) {
+        // quiesce or restore the same weight without a rebuild, as a test of stale thresholds
+        if (d.weight) {
+          saved[d.addr] = d.weight;
+          d.weight = 0;
+        } else {
+          d.weight = saved[d.addr];
+        }
+      } else if (op < 98) {
+        factor = factors[rng() % 5];  // load_factor written at runtime
+      } else if (op < 99) {
+        d.weight = 1 + rng() % 100;  // an edit: the module rebuilds
+        for (auto& x : p.dests) {
+          x.weight = x.weight ? x.weight : 1;
+        }
+        p.build(static_cast<u32>(p.table.size()));
+        ref = RefCache{};
+      }
+    }
+  }
+  EXPECT_GT(picks, 400000U);
+  EXPECT_GT(spills, picks / 50) << "the bound was rarely reached: the test would prove little";
 }
 
 // Zipf-skewed clients open connections that stay open; chbl must keep every destination at or
