@@ -232,6 +232,7 @@ void readSpecific(GroupReader& c, const VirtualServer& vs, Check& ck) {
 
 void buildChecks(GroupReader& rs, const VirtualServer& vs, uint16_t rsPort,
                  std::vector<Check>& out) {
+  out.reserve(rs.length("checks"));
   forEachGroup(rs, "checks", [&](GroupReader& c, size_t) {
     Check ck;
     const TypeKeys* tk = nullptr;

@@ -256,6 +256,7 @@ void buildVirtualServer(GroupReader& g, VirtualServer& vs) {
     readFeedback(fg, feedback);
     fg.finish();
   }
+  vs.real_servers.reserve(g.length("real_servers"));
   forEachGroup(
       g, "real_servers",
       [&](GroupReader& r, size_t) {
@@ -276,6 +277,7 @@ void buildVirtualServer(GroupReader& g, VirtualServer& vs) {
 }  // namespace
 
 void buildVirtualServers(GroupReader& root, Config& out) {
+  out.virtual_servers.reserve(root.length("virtual_servers"));
   forEachGroup(root, "virtual_servers", [&](GroupReader& g, size_t) {
     VirtualServer vs;
     buildVirtualServer(g, vs);

@@ -1,5 +1,6 @@
 #pragma once
-// Where one load spends its time (for bench/config; not needed by the daemon).
+// Where one load spends its time, in this thread's CPU time (for bench/config; not needed by the
+// daemon).
 
 #include <chrono>
 #include <string>

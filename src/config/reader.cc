@@ -262,9 +262,24 @@ GroupReader::GroupReader(Context& ctx, const Node& group, std::string path)
     ctx_.error(group_, path_, typeError("a group", group_));
     valid_ = false;
   }
+  for (const Node& c : group_.children) {
+    nameBits_ |= nameBit(c.name);
+  }
+}
+
+uint64_t GroupReader::nameBit(std::string_view key) {
+  if (key.empty()) {
+    return 1;
+  }
+  const size_t h = key.size() * 7 + static_cast<unsigned char>(key.front()) +
+                   static_cast<size_t>(static_cast<unsigned char>(key.back())) * 3;
+  return uint64_t{1} << (h & 63);
 }
 
 size_t GroupReader::find(std::string_view key) const {
+  if ((nameBits_ & nameBit(key)) == 0) {
+    return std::string_view::npos;
+  }
   const auto& c = group_.children;
   for (size_t i = 0; i < c.size(); ++i) {
     if (c[i].name == key) {
@@ -294,6 +309,11 @@ bool GroupReader::taken(size_t index) const {
 
 bool GroupReader::has(std::string_view key) const {
   return valid_ && find(key) != std::string_view::npos;
+}
+
+size_t GroupReader::length(std::string_view key) const {
+  const size_t i = valid_ ? find(key) : std::string_view::npos;
+  return i == std::string_view::npos ? 0 : group_.children[i].children.size();
 }
 
 const Node* GroupReader::take(std::string_view key, Need need) {

@@ -92,6 +92,9 @@ public:
   /// pathOf(@p key), spelled out only if needed.
   [[nodiscard]] PathRef pathRef(std::string_view key) const { return {path_, key}; }
   [[nodiscard]] bool has(std::string_view key) const;
+  /// Number of elements of the list/array/group member @p key (0 when absent or a scalar); does
+  /// not take it. For reserving.
+  [[nodiscard]] size_t length(std::string_view key) const;
   Context& ctx() { return ctx_; }
 
   /// The member @p key (marked as known), or nullptr. Reports "missing" when required.
@@ -153,12 +156,16 @@ private:
   void markTaken(size_t index);
   [[nodiscard]] bool taken(size_t index) const;
 
+  /// One bit per member name (a cheap hash), so most absent keys cost no string compare.
+  static uint64_t nameBit(std::string_view key);
+
   static constexpr size_t kInlineKeys = 48;
   static constexpr size_t kInlineMembers = 64;
   Context& ctx_;
   const Node& group_;
   std::string path_;
   bool valid_ = true;
+  uint64_t nameBits_ = 0;
   // Keys asked for (views of the caller's literals or of node names; only read for the "did you
   // mean" hint) and which members were taken; both without allocating for ordinary groups.
   std::array<std::string_view, kInlineKeys> asked_{};
