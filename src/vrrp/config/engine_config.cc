@@ -87,6 +87,8 @@ InstanceConfig mapInstance(const config::Config& c, const config::VrrpInstance& 
   ic.garp.masterRefreshRepeat = vi.garp.master_refresh_repeat;
   ic.garp.interval = vi.garp.interval;
   ic.garp.naInterval = vi.garp.na_interval;
+  ic.garp.lowerPrioDelay = vi.garp.lower_prio_delay;
+  ic.garp.lowerPrioRepeat = vi.garp.lower_prio_repeat;
   ic.notify = NotifyParams{vi.notify.master, vi.notify.backup, vi.notify.fault, vi.notify.stop,
                            vi.notify.any};
 
@@ -159,6 +161,7 @@ Result<EngineConfig> mapConfig(const config::Config& config) {
   out.scriptUser = config.global.script_user;
   out.notifyFifo = config.global.notify_fifo;
   out.notifyFifoScript = config.global.notify_fifo_script;
+  out.realtimePriority = kDefaultRealtimePriority;
   for (const auto& vi : config.vrrp_instances) {
     out.instances.push_back(mapInstance(config, vi));
   }

@@ -35,6 +35,8 @@ struct GarpParams {
   uint32_t masterRefreshRepeat = 1;
   Millis interval{0};
   Millis naInterval{0};
+  Millis lowerPrioDelay{5000};   ///< min gap between two lower-priority bursts
+  uint32_t lowerPrioRepeat = 5;  ///< rounds per lower-priority burst (0 = off)
   bool operator==(const GarpParams&) const = default;
 };
 
@@ -104,11 +106,18 @@ struct EngineConfig {
   std::string scriptUser;
   std::string notifyFifo;        ///< "" = none
   std::string notifyFifoScript;  ///< reader started with the FIFO path
+  /// SCHED_FIFO priority of the engine's process (keepalived's vrrp_rt_priority; 0 = normal
+  /// scheduling). Not in the config model yet: mapConfig sets kDefaultRealtimePriority.
+  uint8_t realtimePriority = 0;
   std::vector<InstanceConfig> instances;
   /// Every instance is in exactly one group; instances outside a sync group get their own.
   std::vector<GroupConfig> groups;
   bool operator==(const EngineConfig&) const = default;
 };
+
+/// Adverts every 10 ms leave a Backup 30 ms of silence before it takes over: on a loaded host a
+/// normally scheduled VRRP process misses that (docs/benchmarks-vrrp.md, stability run).
+inline constexpr uint8_t kDefaultRealtimePriority = 10;
 
 /// Maps a validated config. @return an error for what validation cannot know (none today).
 Result<EngineConfig> mapConfig(const config::Config& config);

@@ -1,6 +1,8 @@
 #include "vrrp/io/engine.h"
 
 #include <fcntl.h>
+#include <sched.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -8,6 +10,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include "vrrp/codec/receive.h"
 #include "vrrp/io/engine_internal.h"
@@ -50,7 +53,7 @@ Engine::Engine(asio::io_context& io, Logger log, EngineConfig config)
   }
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() { stopFifoScript(); }
 
 RawSocket* Engine::socketFor(const std::string& ifname, Family family, bool multicast) {
   auto key = std::make_pair(ifname, family);
@@ -70,7 +73,30 @@ RawSocket* Engine::socketFor(const std::string& ifname, Family family, bool mult
   return raw;
 }
 
+void Engine::setRealtime() {
+  const int prio = config_.realtimePriority;
+  if (prio == 0) {
+    return;
+  }
+  // A runaway loop must not own a core: SIGXCPU after 100 ms of CPU without blocking, SIGKILL
+  // after 200 ms (the supervisor restarts the child). Children (scripts) get normal scheduling.
+  const rlimit rt{100'000, 200'000};
+  sched_param sp{};
+  sp.sched_priority = prio;
+  if (::setrlimit(RLIMIT_RTTIME, &rt) != 0 ||
+      ::sched_setscheduler(0, SCHED_FIFO | SCHED_RESET_ON_FORK, &sp) != 0) {
+    log_.warning(std::string("cannot run VRRP at real-time priority (adverts may be late under "
+                             "load): ") +
+                     std::strerror(errno),
+                 {{"event", "vrrp_realtime_error"}});
+    return;
+  }
+  log_.info("VRRP runs at SCHED_FIFO priority " + std::to_string(prio),
+            {{"event", "vrrp_realtime"}});
+}
+
 Result<void> Engine::start() {
+  setRealtime();
   if (!config_.notifyFifo.empty()) {
     if (auto r = openNotifyFifo(); !r) {
       return r;
@@ -175,6 +201,16 @@ void Engine::shutdown() {
       (void)deleteVmac(in.cfg.vmacName);
     }
   }
+  // After the STOP lines above were written: the reader gets them, then SIGTERM.
+  stopFifoScript();
+}
+
+void Engine::stopFifoScript() {
+  const pid_t pid = std::exchange(*fifoScript_, 0);
+  if (pid > 0 && !stopProcess(pid, std::chrono::seconds(1))) {
+    log_.warning("notify_fifo_script ignored SIGTERM for 1 s: killed",
+                 {{"event", "notify_fifo_script_killed"}});
+  }
 }
 
 void Engine::dispatch(size_t i, const Event& event) {
@@ -187,6 +223,10 @@ void Engine::dispatch(size_t i, const Event& event) {
 
 void Engine::execute(size_t i, const Actions& actions) {
   Instance& in = inst(i);
+  // The network side of a transition (VIPs, advert, GARP) goes first; the bookkeeping of the
+  // change (log line, notify scripts fork, FIFO line, status report to the supervisor) after
+  // it, so none of that delays a takeover.
+  std::optional<StateChanged> changed;
   for (const Action& a : actions) {
     std::visit(Overloaded{
                    [&](const SendAdvert& s) { sendAdvert(in, s.priority); },
@@ -195,9 +235,18 @@ void Engine::execute(size_t i, const Actions& actions) {
                    [&](const InstallVips&) { installVips(in); },
                    [&](const RemoveVips&) { removeVips(in); },
                    [&](const SendGarp&) { startGarp(i); },
-                   [&](const StateChanged& sc) { onStateChanged(i, sc); },
+                   [&](const StateChanged& sc) {
+                     if (changed) {
+                       onStateChanged(i, *changed);
+                     }
+                     changed = sc;
+                     in.state = sc.to;
+                   },
                },
                a);
+  }
+  if (changed) {
+    onStateChanged(i, *changed);
   }
 }
 
@@ -374,6 +423,9 @@ void Engine::onStateChanged(size_t i, const StateChanged& sc) {
   } else if (sc.from == State::Master) {
     in.masterAddr.reset();
   }
+  if (sc.from == State::Master) {
+    in.lowerPrio.reset();
+  }
   const auto [g, m] = member_[i];
   const uint8_t prio = groups_[g].member(m).priority();
   log_.notice("instance " + in.cfg.name + " " + std::string(stateName(sc.from)) + " -> " +
@@ -413,11 +465,21 @@ Result<void> Engine::openNotifyFifo() {
                  {{"event", "notify_fifo_error"}});
   }
   argv.push_back(path);
-  runProcess(
-      io_, argv, *user, std::chrono::hours(24 * 365), [log = log_](const ExitInfo& e) mutable {
+  const pid_t pid = runProcess(
+      io_, argv, *user, std::chrono::milliseconds(0),
+      [log = log_, state = fifoScript_](const ExitInfo& e) mutable {
+        if (*state == 0) {
+          return;  // stopped by us
+        }
+        *state = 0;
         log.warning(std::string("notify_fifo_script exited") + (e.ok() ? "" : " with failure"),
                     {{"event", "notify_fifo_script_exit"}});
-      });
+      },
+      RunOptions{.dieWithParent = true});
+  *fifoScript_ = pid;
+  if (pid == 0) {
+    log_.warning("notify_fifo_script could not be started", {{"event", "notify_fifo_script_exit"}});
+  }
   return {};
 }
 
@@ -552,6 +614,15 @@ void Engine::onPacket(RawSocket& sock, const RxPacket& pkt) {
   dispatch(idx, *rx);
   if (in.state == State::Backup && rx->priority > 0) {
     in.masterAddr = rx->src;
+  }
+  const auto [g, m] = member_[idx];
+  if (in.state == State::Master && rx->priority > 0 &&
+      rx->priority < groups_[g].member(m).priority()) {
+    // Another router advertises below us: it may have announced the VIPs to the hosts itself.
+    if (const uint32_t n = in.lowerPrio.onLowerPriorityAdvert(in.clock.now()); n > 0) {
+      ++in.lowerPrioBursts;
+      garpBurst(in, n);
+    }
   }
 }
 

@@ -73,6 +73,10 @@ private:
   void notify(Instance& in, State to);
   /// Creates the notify FIFO if absent and starts its reader script if configured.
   Result<void> openNotifyFifo();
+  /// SIGTERM to notify_fifo_script, SIGKILL after a grace period, reaped.
+  void stopFifoScript();
+  /// SCHED_FIFO (config_.realtimePriority) for this process, bounded by RLIMIT_RTTIME.
+  void setRealtime();
   /// Resolves a script user at run time (default → "nobody" fallback, warned once); a missing
   /// user is logged at a bounded rate and returned as an error.
   Result<std::optional<RunAs>> scriptUser(const std::string& user, const std::string& what);
@@ -96,6 +100,9 @@ private:
   SteadyClock userClock_;
   RateLimit userErrorLog_{userClock_, std::chrono::seconds(60), 3};
   bool stopped_ = false;
+  /// notify_fifo_script's pid while it runs (shared with its exit handler, which may run after
+  /// the engine is gone).
+  std::shared_ptr<pid_t> fifoScript_ = std::make_shared<pid_t>(0);
 };
 
 }  // namespace lvsd::vrrp::io

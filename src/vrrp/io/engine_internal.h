@@ -11,6 +11,7 @@
 
 #include "common/io/asio_timer.h"
 #include "vrrp/io/engine.h"
+#include "vrrp/track/lower_prio_garp.h"
 
 namespace lvsd::vrrp::io {
 
@@ -31,6 +32,7 @@ struct Engine::Instance {
         refreshTimer(io),
         pollTimer(io),
         tracker(cfg.params.priority),
+        lowerPrio(cfg.garp.lowerPrioRepeat, cfg.garp.lowerPrioDelay),
         rejectLog(clock, std::chrono::seconds(10), 5) {
     for (auto& t : timers) {
       t = std::make_unique<boost::asio::steady_timer>(io);
@@ -51,6 +53,7 @@ struct Engine::Instance {
   std::vector<std::unique_ptr<boost::asio::steady_timer>> burstTimers;  ///< spaced GARP/NA sends
   boost::asio::steady_timer pollTimer;
   track::PriorityTracker tracker;
+  track::LowerPrioGarp lowerPrio;  ///< GARP burst on lower-priority adverts while Master
   std::vector<TrackRuntime> tracks;
   bool trackFault = false;
   std::optional<IpAddress> masterAddr;
@@ -63,6 +66,7 @@ struct Engine::Instance {
   uint64_t advertsAccepted = 0;
   uint64_t sendErrors = 0;
   uint64_t garpsSent = 0;
+  uint64_t lowerPrioBursts = 0;
   uint64_t becameMaster = 0;
   uint64_t vipErrors = 0;
   uint64_t transitions = 0;

@@ -86,6 +86,7 @@ ctl::Json Engine::status() const {
     counters["adverts_accepted"] = in.advertsAccepted;
     counters["send_errors"] = in.sendErrors;
     counters["garp_na_sent"] = in.garpsSent;
+    counters["lower_prio_bursts"] = in.lowerPrioBursts;
     counters["became_master"] = in.becameMaster;
     counters["transitions"] = in.transitions;
     counters["vip_errors"] = in.vipErrors;

@@ -4,6 +4,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,22 +83,23 @@ struct Running {
 
 }  // namespace
 
-void runProcess(asio::io_context& io, const std::vector<std::string>& argv,
-                const std::optional<RunAs>& user, std::chrono::milliseconds timeout,
-                std::function<void(const ExitInfo&)> done) {
+pid_t runProcess(asio::io_context& io, const std::vector<std::string>& argv,
+                 const std::optional<RunAs>& user, std::chrono::milliseconds timeout,
+                 std::function<void(const ExitInfo&)> done, RunOptions options) {
   if (argv.empty()) {
     done(ExitInfo{false, true, -1});
-    return;
+    return 0;
   }
   std::vector<char*> cargv;
   for (const auto& a : argv) {
     cargv.push_back(const_cast<char*>(a.c_str()));
   }
   cargv.push_back(nullptr);
+  const pid_t parent = ::getpid();
   const pid_t pid = ::fork();
   if (pid < 0) {
     done(ExitInfo{false, true, -1});
-    return;
+    return 0;
   }
   if (pid == 0) {
     // Child: only async-signal-safe calls from here on.
@@ -119,6 +121,11 @@ void runProcess(asio::io_context& io, const std::vector<std::string>& argv,
         ::_exit(126);
       }
     }
+    // After setuid (a credential change clears the setting); the parent may already be gone.
+    if (options.dieWithParent &&
+        (::prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || ::getppid() != parent)) {
+      ::_exit(125);
+    }
     ::execv(cargv[0], cargv.data());
     ::_exit(127);
   }
@@ -128,7 +135,7 @@ void runProcess(asio::io_context& io, const std::vector<std::string>& argv,
     ::kill(pid, SIGKILL);
     ::waitpid(pid, nullptr, 0);  // just killed: returns at once
     done(ExitInfo{false, true, -1});
-    return;
+    return 0;
   }
   auto r = std::make_shared<Running>(io, pidfd);
   r->pid = pid;
@@ -148,8 +155,11 @@ void runProcess(asio::io_context& io, const std::vector<std::string>& argv,
                      int status = 0;
                      const pid_t w = ::waitpid(r->pid, &status, WNOHANG);
                      r->timer.cancel();
-                     // Kill anything the script left behind in its group.
-                     ::kill(-r->pid, SIGKILL);
+                     // Kill anything the script left behind in its group (unless stopProcess
+                     // reaped it already and did that itself).
+                     if (w == r->pid) {
+                       ::kill(-r->pid, SIGKILL);
+                     }
                      ExitInfo info;
                      info.timedOut = r->timedOut;
                      if (w == r->pid && WIFEXITED(status)) {
@@ -162,6 +172,37 @@ void runProcess(asio::io_context& io, const std::vector<std::string>& argv,
                        cb(info);
                      }
                    });
+  return pid;
+}
+
+bool stopProcess(pid_t pid, std::chrono::milliseconds grace) {
+  if (pid <= 0) {
+    return true;
+  }
+  ::kill(-pid, SIGTERM);
+  ::kill(pid, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  bool exited = false;
+  for (;;) {
+    const pid_t w = ::waitpid(pid, nullptr, WNOHANG);
+    if (w == pid || (w < 0 && errno == ECHILD)) {
+      exited = true;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      break;
+    }
+    // Shutdown path, synchronous by contract: poll the exit every 5 ms within the grace period.
+    const timespec step{0, 5'000'000};
+    ::nanosleep(&step, nullptr);
+  }
+  // The leader is reaped (or about to be): nothing of its group may outlive it.
+  ::kill(-pid, SIGKILL);
+  if (!exited) {
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, nullptr, 0);  // just SIGKILLed: returns at once
+  }
+  return exited;
 }
 
 }  // namespace lvsd::vrrp::io

@@ -36,10 +36,22 @@ struct ExitInfo {
 /// Splits "path arg1 arg2" on blanks; 'single' or "double" quotes group words.
 std::vector<std::string> splitCommand(const std::string& command);
 
+struct RunOptions {
+  /// The process gets SIGTERM when the calling process dies (even by SIGKILL): for long-running
+  /// helpers such as notify_fifo_script that must not outlive the VRRP child.
+  bool dieWithParent = false;
+};
+
 /// Starts @p argv. @p done runs on the loop when it ends (or at once on spawn failure).
 /// @param timeout zero = none
-void runProcess(boost::asio::io_context& io, const std::vector<std::string>& argv,
-                const std::optional<RunAs>& user, std::chrono::milliseconds timeout,
-                std::function<void(const ExitInfo&)> done);
+/// @return the pid (also its process group), 0 when it could not be started
+pid_t runProcess(boost::asio::io_context& io, const std::vector<std::string>& argv,
+                 const std::optional<RunAs>& user, std::chrono::milliseconds timeout,
+                 std::function<void(const ExitInfo&)> done, RunOptions options = {});
+
+/// Stops a process started by runProcess, synchronously: SIGTERM to its group, SIGKILL after
+/// @p grace if still alive, then reaps it (the loop's exit handler then sees it gone).
+/// @return true if it exited within the grace period
+bool stopProcess(pid_t pid, std::chrono::milliseconds grace);
 
 }  // namespace lvsd::vrrp::io
