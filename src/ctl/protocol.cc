@@ -149,16 +149,30 @@ void LineFramer::feed(std::string_view bytes) {
     pos_ = 0;
   }
   buf_.append(bytes);
-  // Overflow when the pending (unterminated) part exceeds the cap.
+  // Overflow when the pending (unterminated) part exceeds the cap; a raw payload is not a line.
+  const size_t lineStart = pos_ + raw_;
+  if (buf_.size() <= lineStart) {
+    return;
+  }
   const size_t nl = buf_.rfind('\n');
-  const size_t pendingStart = (nl == std::string::npos || nl < pos_) ? pos_ : nl + 1;
+  const size_t pendingStart = (nl == std::string::npos || nl < lineStart) ? lineStart : nl + 1;
   if (buf_.size() - pendingStart > max_) {
     overflowed_ = true;
   }
 }
 
+std::optional<std::string> LineFramer::takeBytes() {
+  if (overflowed_ || buf_.size() - pos_ < raw_) {
+    return std::nullopt;
+  }
+  std::string out = buf_.substr(pos_, raw_);
+  pos_ += raw_;
+  raw_ = 0;
+  return out;
+}
+
 std::optional<std::string> LineFramer::next() {
-  if (overflowed_) {
+  if (overflowed_ || raw_ > 0) {
     return std::nullopt;
   }
   const size_t nl = buf_.find('\n', pos_);
@@ -195,33 +209,73 @@ void CommandRegistry::add(std::string name, Handler handler) {
   handlers_[std::move(name)] = std::move(handler);
 }
 
+void CommandRegistry::addDeferred(std::string name, DeferredHandler handler) {
+  deferred_[std::move(name)] = std::move(handler);
+}
+
 std::vector<std::string> CommandRegistry::names() const {
   std::vector<std::string> out;
   for (const auto& [name, h] : handlers_) {
     out.push_back(name);
   }
+  for (const auto& [name, h] : deferred_) {
+    out.push_back(name);
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
-std::string CommandRegistry::dispatch(std::string_view line) const {
+void CommandRegistry::dispatch(std::string_view line, Reply reply) const {
   auto req = parseRequest(line);
   if (!req) {
-    return errorResponse(req.error().code, req.error().message);
+    reply(errorResponse(req.error().code, req.error().message));
+    return;
+  }
+  if (const auto d = deferred_.find(req->cmd); d != deferred_.end()) {
+    d->second(req->args, std::move(reply));
+    return;
   }
   const auto it = handlers_.find(req->cmd);
   if (it == handlers_.end()) {
     std::string known;
-    for (const auto& [name, h] : handlers_) {
+    for (const auto& name : names()) {
       known += (known.empty() ? "" : ", ") + name;
     }
-    return errorResponse(code::kUnknownCommand,
-                         "unknown command \"" + req->cmd + "\" (known: " + known + ")");
+    reply(errorResponse(code::kUnknownCommand,
+                        "unknown command \"" + req->cmd + "\" (known: " + known + ")"));
+    return;
   }
   auto result = it->second(req->args);
   if (!result) {
-    return errorResponse(result.error().code, result.error().message);
+    reply(errorResponse(result.error().code, result.error().message));
+    return;
   }
-  return okResponse(*result);
+  reply(okResponse(*result));
+}
+
+std::string CommandRegistry::dispatch(std::string_view line) const {
+  std::string out;
+  bool answered = false;
+  dispatch(line, [&](std::string r) {
+    out = std::move(r);
+    answered = true;
+  });
+  if (!answered) {
+    // A deferred handler kept the reply for later: this caller cannot wait for it.
+    return errorResponse(code::kFailed, "this command answers asynchronously");
+  }
+  return out;
+}
+
+std::string okResponseRaw(std::string_view dataJson) {
+  std::string out;
+  out.reserve(dataJson.size() + 32);
+  out += R"({"v":)";
+  out += std::to_string(kProtocolVersion);
+  out += R"(,"ok":true,"data":)";
+  out += dataJson;
+  out += "}\n";
+  return out;
 }
 
 }  // namespace lvsd::ctl

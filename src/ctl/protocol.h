@@ -86,27 +86,50 @@ public:
   std::optional<std::string> takeRest();
   [[nodiscard]] bool overflowed() const { return overflowed_; }
   [[nodiscard]] size_t buffered() const { return buf_.size() - pos_; }
+  /// The next @p n bytes are a raw payload (not a line, not subject to the line cap): next()
+  /// returns nothing until takeBytes() has taken them.
+  void expectBytes(size_t n) { raw_ = n; }
+  /// @return the expected raw payload once all of it has arrived.
+  std::optional<std::string> takeBytes();
 
 private:
   size_t max_;
   std::string buf_;
   size_t pos_ = 0;
+  size_t raw_ = 0;
   bool overflowed_ = false;
 };
 
 /// Maps command names to handlers. A handler gets the validated request's args and returns
 /// data (success) or a ProtocolError. The daemon registers its commands; engines add theirs.
+/// A deferred handler answers later: it gets a Reply it calls exactly once, from the loop that
+/// dispatched, e.g. after work done elsewhere (a thread, a child process); the dispatcher's loop
+/// keeps serving other requests meanwhile.
 class CommandRegistry {
 public:
   using Handler = std::function<Expected<Json, ProtocolError>(const Json& args)>;
+  /// Takes a complete response line (okResponse/errorResponse, or preformatted text).
+  using Reply = std::function<void(std::string responseLine)>;
+  using DeferredHandler = std::function<void(const Json& args, Reply reply)>;
+
   void add(std::string name, Handler handler);
-  [[nodiscard]] bool has(const std::string& name) const { return handlers_.count(name) > 0; }
+  void addDeferred(std::string name, DeferredHandler handler);
+  [[nodiscard]] bool has(const std::string& name) const {
+    return handlers_.count(name) > 0 || deferred_.count(name) > 0;
+  }
   [[nodiscard]] std::vector<std::string> names() const;
-  /// Parses @p line, runs the matching handler, and returns the response line.
+  /// Parses @p line and runs the matching handler; @p reply gets the response line, at once for
+  /// plain handlers and invalid requests, later for deferred ones.
+  void dispatch(std::string_view line, Reply reply) const;
+  /// Synchronous form for plain handlers (a deferred command answers "failed" here).
   [[nodiscard]] std::string dispatch(std::string_view line) const;
 
 private:
   std::map<std::string, Handler, std::less<>> handlers_;
+  std::map<std::string, DeferredHandler, std::less<>> deferred_;
 };
+
+/// {"v":1,"ok":true,"data":<dataJson>} around data already serialised (no re-parse).
+std::string okResponseRaw(std::string_view dataJson);
 
 }  // namespace lvsd::ctl

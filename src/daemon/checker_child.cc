@@ -7,6 +7,7 @@
 #include "check/config/to_ipvs.h"
 #include "check/engine/check_engine.h"
 #include "daemon/child.h"
+#include "daemon/config_codec.h"
 #include "daemon/ipvs_manager.h"
 
 namespace lvsd::daemon {
@@ -16,12 +17,14 @@ namespace {
 struct CheckerRuntime {
   explicit CheckerRuntime(boost::asio::io_context& io, Logger log)
       : reportTimer(io),
+        retryTimer(io),
         ipvs(log.forComponent("ipvs")),
         checks(io, log.forComponent("check"),
                [this](const config::Config& c, const check::Pool& pool,
                       const std::vector<check::RealChange>& changes, const std::string& trigger) {
                  toDesired(c, pool, changes);
                  ipvs.apply(trigger);
+                 armRetry();
                  reportSoon();
                }),
         log_(std::move(log)) {}
@@ -54,9 +57,28 @@ struct CheckerRuntime {
     });
   }
 
+  /// What the kernel refused is tried again when due (IpvsManager::nextRetry()).
+  void armRetry() {
+    const auto due = ipvs.nextRetry();
+    if (!due) {
+      retryTimer.cancel();
+      return;
+    }
+    retryTimer.expires_at(*due);
+    retryTimer.async_wait([this](const boost::system::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      ipvs.retry();
+      armRetry();
+      reportSoon();
+    });
+  }
+
   ChildChannel* channel = nullptr;
   bool reportPending = false;
   boost::asio::steady_timer reportTimer;
+  boost::asio::steady_timer retryTimer;
   size_t virtualServers = 0;
   uint64_t healthOps = 0;  ///< desired-state ops caused by checks and operator commands
   IpvsManager ipvs;
@@ -73,6 +95,7 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
   const auto initial = rt->checks.start(config);
   rt->ipvs.start(config,
                  [&](ipvs::DesiredState&) { rt->toDesired(config, rt->checks.pool(), initial); });
+  rt->armRetry();
   channel.setStatusProvider([rt] {
     ctl::Json checks = rt->checks.status();
     checks["health_ops_total"] = rt->healthOps;
@@ -80,12 +103,16 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
                      {"ipvs", rt->ipvs.status()},
                      {"checks", std::move(checks)}};
   });
-  channel.setReloadHandler([rt](const config::Config& c) -> Result<void> {
-    rt->virtualServers = c.virtual_servers.size();
-    const auto carried = rt->checks.reload(c);
-    rt->ipvs.reload(c, [&](ipvs::DesiredState&) { rt->toDesired(c, rt->checks.pool(), carried); });
-    return {};
-  });
+  channel.setReloadHandler(
+      [rt](const config::Config& c) -> Result<void> {
+        rt->virtualServers = c.virtual_servers.size();
+        const auto carried = rt->checks.reload(c);
+        rt->ipvs.reload(c,
+                        [&](ipvs::DesiredState&) { rt->toDesired(c, rt->checks.pool(), carried); });
+        rt->armRetry();
+        return {};
+      },
+      section::kChecker);
   channel.setAdminHandler([rt](const ctl::Json& admin) {
     const auto errors = rt->checks.setOverrides(
         check::overridesFromJson(admin.value("overrides", ctl::Json::array())));
@@ -93,7 +120,10 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
       rt->log_.warning("operator override not applied: " + e, {{"event", "check_operator"}});
     }
   });
-  channel.setStopHandler([rt] { rt->ipvs.stop(); });
+  channel.setStopHandler([rt] {
+    rt->retryTimer.cancel();
+    rt->ipvs.stop();
+  });
   return channel.run();
 }
 

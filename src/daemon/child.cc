@@ -6,19 +6,21 @@
 #include <boost/asio/write.hpp>
 #include <csignal>
 
-#include "config/loader.h"
+#include "daemon/config_codec.h"
 #include "daemon/status.h"
 
 namespace lvsd::daemon {
 
 namespace asio = boost::asio;
 
-ChildChannel::ChildChannel(asio::io_context& io, int fd, Logger log, uint64_t generation)
+ChildChannel::ChildChannel(asio::io_context& io, int fd, Logger log, uint64_t generation,
+                           config::Config config)
     : io_(io),
       socket_(io, asio::local::stream_protocol(), fd),
       reportTimer_(io),
       log_(std::move(log)),
       generation_(generation),
+      config_(std::move(config)),
       framer_(1 << 20) {}
 
 void ChildChannel::send(std::string line) {
@@ -74,8 +76,28 @@ void ChildChannel::read() {
           return;
         }
         framer_.feed(std::string_view(buf_.data(), n));
-        while (auto line = framer_.next()) {
+        for (;;) {
+          if (pendingReload_) {
+            auto payload = framer_.takeBytes();
+            if (!payload) {
+              break;
+            }
+            const uint64_t g = *pendingReload_;
+            pendingReload_.reset();
+            onReload(g, *payload);
+            if (io_.stopped()) {
+              return;
+            }
+            continue;
+          }
+          auto line = framer_.next();
+          if (!line) {
+            break;
+          }
           onLine(*line);
+        }
+        if (io_.stopped()) {
+          return;
         }
         if (framer_.overflowed()) {
           log_.error("oversized message from supervisor; exiting", {{"event", "link_overflow"}});
@@ -108,23 +130,37 @@ void ChildChannel::onLine(const std::string& line) {
     }
     return;
   }
+  pendingReload_ = msg->generation;
+  framer_.expectBytes(msg->payloadBytes);
+}
+
+void ChildChannel::onReload(uint64_t generation, const std::string& payload) {
   ChildMessage result;
   result.kind = ChildMessage::Kind::ReloadResult;
-  result.generation = msg->generation;
-  auto loaded = config::loadFile(msg->path);
-  if (!loaded.config) {
-    result.ok = false;
-    result.error = loaded.errors.empty() ? "invalid config" : loaded.errors.front().toString();
-  } else if (reload_) {
-    auto r = reload_(*loaded.config);
+  result.generation = generation;
+  // The update is against the config this child holds, which must track the supervisor's
+  // exactly: one it cannot apply means the two disagree, and only a restart (fork from the
+  // supervisor's current config) mends that.
+  auto changed = applyUpdate(config_, payload);
+  if (!changed) {
+    log_.error("cannot apply the config update of generation " + std::to_string(generation) + ": " +
+                   changed.error().message + "; exiting to be restarted",
+               {{"event", "child_reload_failed"}});
+    exitCode_ = 1;
+    io_.stop();
+    return;
+  }
+  if (reload_ && (*changed & reloadSections_) != 0) {
+    auto r = reload_(config_);
     if (!r) {
       result.ok = false;
       result.error = r.error().message;
     }
   }
   if (result.ok) {
-    generation_ = msg->generation;
-    log_.info("config generation " + std::to_string(generation_) + " applied",
+    generation_ = generation;
+    log_.info("config generation " + std::to_string(generation_) + " applied" +
+                  ((*changed & reloadSections_) != 0 ? "" : " (no change for this child)"),
               {{"event", "child_reload"}, {"generation", std::to_string(generation_)}});
   } else {
     log_.error("reload failed: " + result.error, {{"event", "child_reload_failed"}});
@@ -158,9 +194,9 @@ int childProcessMain(const std::string& name, const ChildEntry& entry, const con
   }
   ::prctl(PR_SET_NAME, ("lvsd-" + name).c_str());
   asio::io_context io;
-  ChildChannel channel(io, fd, std::move(log), generation);
+  ChildChannel channel(io, fd, std::move(log), generation, config);
   channel.logger().info("child started", {{"event", "child_start"}, {"child", name}});
-  return entry(config, channel);
+  return entry(channel.config(), channel);
 }
 
 }  // namespace lvsd::daemon

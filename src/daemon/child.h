@@ -10,6 +10,7 @@
 #include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "common/log.h"
@@ -24,18 +25,26 @@ class ChildChannel {
 public:
   static constexpr Duration kReportInterval = std::chrono::seconds(1);
 
-  ChildChannel(boost::asio::io_context& io, int fd, Logger log, uint64_t generation);
+  /// @param config the config of @p generation (the supervisor's at fork time); later reloads
+  /// arrive as updates against it (daemon/config_codec.h), never as a file to re-read.
+  ChildChannel(boost::asio::io_context& io, int fd, Logger log, uint64_t generation,
+               config::Config config);
 
   boost::asio::io_context& io() { return io_; }
   Logger& logger() { return log_; }
   [[nodiscard]] uint64_t generation() const { return generation_; }
+  /// The config of generation(): what the engine was started with or last reloaded to.
+  [[nodiscard]] const config::Config& config() const { return config_; }
 
   /// The engine's status object, sent with every report (extensible: engines add what they like).
   void setStatusProvider(std::function<ctl::Json()> provider) { status_ = std::move(provider); }
   /// Applies a new, already validated config. An error is reported to the supervisor and logged;
-  /// the engine keeps its old state.
-  void setReloadHandler(std::function<Result<void>(const config::Config&)> handler) {
+  /// the engine keeps its old state. The handler runs only when a section in @p sections
+  /// (daemon/config_codec.h section::*) changed; otherwise the generation moves on untouched.
+  void setReloadHandler(std::function<Result<void>(const config::Config&)> handler,
+                        uint32_t sections = 0xffffffffU) {
     reload_ = std::move(handler);
+    reloadSections_ = sections;
   }
   /// Runs when the supervisor asks the child to stop, before the loop ends (graceful resignation).
   void setStopHandler(std::function<void()> handler) { stop_ = std::move(handler); }
@@ -52,6 +61,7 @@ public:
 private:
   void read();
   void onLine(const std::string& line);
+  void onReload(uint64_t generation, const std::string& payload);
   void send(std::string line);
   void scheduleReport();
 
@@ -60,18 +70,21 @@ private:
   boost::asio::steady_timer reportTimer_;
   Logger log_;
   uint64_t generation_;
+  config::Config config_;
+  std::optional<uint64_t> pendingReload_;  ///< generation whose payload is still arriving
   std::function<ctl::Json()> status_;
   std::function<Result<void>(const config::Config&)> reload_;
+  uint32_t reloadSections_ = 0xffffffffU;
   std::function<void()> stop_;
   std::function<void(const ctl::Json&)> admin_;
   ctl::LineFramer framer_;
-  std::array<char, 4096> buf_{};
+  std::array<char, 65536> buf_{};
   std::string out_;
   bool writing_ = false;
   int exitCode_ = 0;
 };
 
-/// Entry function of a child process.
+/// Entry function of a child process (the config is the channel's config()).
 using ChildEntry = std::function<int(const config::Config&, ChildChannel&)>;
 
 /// VRRP engine child (daemon/vrrp_child.cc): runs vrrp::io::Engine, reports {"vrrp": status}.

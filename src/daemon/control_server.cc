@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
@@ -64,6 +65,10 @@ private:
       if (ec || self->closed_) {
         return;
       }
+      if (self->awaiting() > 0) {
+        self->armTimer();  // a deferred answer is on its way: not idle
+        return;
+      }
       self->shared_->log.info("control client idle too long; closing", {{"event", "ctl_timeout"}});
       self->finishWith(ctl::errorResponse(ctl::code::kTimeout, "no complete request in time"));
     });
@@ -83,7 +88,8 @@ private:
       // EOF: a last request without newline (truncated) still gets an answer.
       if (ec == asio::error::eof) {
         if (auto rest = framer_.takeRest()) {
-          finishWith(shared_->registry.dispatch(*rest));
+          dispatch(*rest);
+          finishWith("");
           return;
         }
         finishWith("");
@@ -97,7 +103,7 @@ private:
       if (line->empty()) {
         continue;
       }
-      queueWrite(shared_->registry.dispatch(*line));
+      dispatch(*line);
       armTimer();
     }
     if (framer_.overflowed()) {
@@ -113,6 +119,28 @@ private:
     read();
   }
 
+  /// Runs one request; its answer takes its place in the reply order, whenever it comes.
+  void dispatch(std::string_view line) {
+    auto slot = std::make_shared<Slot>();
+    out_.push_back(slot);
+    shared_->registry.dispatch(line, [self = shared_from_this(), slot](std::string response) {
+      if (self->closed_ || slot->ready) {
+        return;
+      }
+      slot->data = std::move(response);
+      slot->ready = true;
+      if (!self->writing_) {
+        self->writeNext();
+      }
+    });
+  }
+
+  /// Answers not given yet.
+  [[nodiscard]] size_t awaiting() const {
+    return static_cast<size_t>(
+        std::count_if(out_.begin(), out_.end(), [](const auto& s) { return !s->ready; }));
+  }
+
   /// Sends @p last (if non-empty) after everything queued, then closes.
   void finishWith(std::string last) {
     if (closing_) {
@@ -123,27 +151,30 @@ private:
       queueWrite(std::move(last));
     }
     if (!writing_) {
-      close();
+      writeNext();
     }
   }
 
   void queueWrite(std::string s) {
-    out_.push_back(std::move(s));
+    auto slot = std::make_shared<Slot>();
+    slot->data = std::move(s);
+    slot->ready = true;
+    out_.push_back(std::move(slot));
     if (!writing_) {
       writeNext();
     }
   }
 
   void writeNext() {
-    if (out_.empty()) {
+    if (out_.empty() || !out_.front()->ready) {
       writing_ = false;
-      if (closing_) {
+      if (closing_ && out_.empty()) {
         close();
       }
       return;
     }
     writing_ = true;
-    asio::async_write(socket_, asio::buffer(out_.front()),
+    asio::async_write(socket_, asio::buffer(out_.front()->data),
                       [self = shared_from_this()](const boost::system::error_code& ec, size_t) {
                         if (self->closed_) {
                           return;
@@ -157,12 +188,17 @@ private:
                       });
   }
 
+  struct Slot {
+    std::string data;
+    bool ready = false;
+  };
+
   Socket socket_;
   asio::steady_timer timer_;
   std::shared_ptr<ControlServer::Shared> shared_;
   ctl::LineFramer framer_;
   std::array<char, 16384> buf_{};
-  std::deque<std::string> out_;
+  std::deque<std::shared_ptr<Slot>> out_;
   bool writing_ = false;
   bool closing_ = false;
   bool closed_ = false;

@@ -16,6 +16,9 @@ namespace lvsd::daemon {
 namespace {
 
 constexpr size_t kMaxOpsListed = 200;
+/// Retry keys that are not a service.
+constexpr const char* kUnavailableKey = "(ipvs unavailable)";
+constexpr const char* kReadKey = "(reading the IPVS table)";
 
 /// An op failed the way ops fail when the cached view is out of date (a service or destination
 /// added, changed or removed by someone else).
@@ -60,13 +63,17 @@ void IpvsManager::open() {
     p = ipvs::Programmer::open();
   }
   if (!p) {
-    unavailable_ = "ipvs unavailable: " + p.error().message;
-    log_.warning(unavailable_ + "; virtual servers are not programmed",
-                 {{"event", "ipvs_unavailable"}});
+    const std::string why = "ipvs unavailable: " + p.error().message;
+    if (why != unavailable_) {  // retried with backoff: logged when it changes
+      log_.warning(why + "; virtual servers are not programmed", {{"event", "ipvs_unavailable"}});
+    }
+    unavailable_ = why;
+    retries_.failed(kUnavailableKey, std::chrono::steady_clock::now());
     return;
   }
   prog_ = std::move(*p);
   unavailable_.clear();
+  retries_.succeeded(kUnavailableKey);
   log_.info("IPVS generic netlink family opened", {{"event", "ipvs_open"}});
 }
 
@@ -127,7 +134,8 @@ void IpvsManager::reload(const config::Config& config, const Prepare& prepare) {
   if (prepare) {
     prepare(desired_);
   }
-  open();  // IPVS may have become available (module loaded) since the start
+  retries_.reset();  // a new config: what failed gets a fresh start
+  open();            // IPVS may have become available (module loaded) since the start
   if (!prog_) {
     return;
   }
@@ -146,6 +154,33 @@ void IpvsManager::stop() {
     return;
   }
   sync("stop", desired_.tableOnStop(), desired_.keys());
+}
+
+void IpvsManager::retry() {
+  open();
+  if (prog_) {
+    sync("retry", desired_.table(), desired_.keys());
+  }
+}
+
+void IpvsManager::noteRetries() {
+  const auto now = std::chrono::steady_clock::now();
+  std::set<std::string> failing;
+  for (const auto& [key, message] : serviceErrors_) {
+    failing.insert(ipvs::toString(key));
+  }
+  std::vector<std::string> done;
+  for (const auto& [key, e] : retries_.entries()) {
+    if (failing.count(key) == 0 && key != kUnavailableKey) {
+      done.push_back(key);
+    }
+  }
+  for (const auto& k : done) {
+    retries_.succeeded(k);
+  }
+  for (const auto& k : failing) {
+    retries_.failed(k, now);
+  }
 }
 
 void IpvsManager::apply(const std::string& trigger) {
@@ -169,8 +204,10 @@ void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
       rec.errors.push_back("reading the IPVS table: " + kernel.error().message);
       log_.error(rec.errors.back(), {{"event", "ipvs_read_failed"}});
       last_ = std::move(rec);
+      retries_.failed(kReadKey, std::chrono::steady_clock::now());
       return;
     }
+    retries_.succeeded(kReadKey);
   }
   ipvs::Table desired = desiredIn;
   // A service whose scheduler module is missing fails alone: it is left as the kernel has it.
@@ -219,6 +256,9 @@ void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
       rec.errors.push_back(e);
     }
   }
+  if (trigger != "stop") {
+    noteRetries();
+  }
   ++syncs_;
   opsTotal_ += rec.opsSent;
   log_.info("ipvs " + trigger + ": " + std::to_string(rec.ops) + " ops, " +
@@ -241,6 +281,13 @@ ctl::Json IpvsManager::status() const {
     } else if (err != serviceErrors_.end()) {
       s["state"] = "failed";
       s["error"] = err->second;
+      if (const auto* r = retries_.find(ipvs::toString(v.settings.key))) {
+        s["failures"] = r->failures;
+        s["next_retry_ms"] =
+            std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                     r->due - std::chrono::steady_clock::now())
+                                     .count());
+      }
     } else {
       s["state"] = last_ ? "programmed" : "pending";
     }
@@ -252,6 +299,12 @@ ctl::Json IpvsManager::status() const {
                 {"ops_total", opsTotal_}};
   if (!unavailable_.empty()) {
     out["error"] = unavailable_;
+  }
+  if (const auto due = retries_.nextDue()) {
+    out["next_retry_ms"] =
+        std::max<int64_t>(0, std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 *due - std::chrono::steady_clock::now())
+                                 .count());
   }
   if (last_) {
     out["last_sync"] = ctl::Json{{"trigger", last_->trigger},

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "config/model.h"
 #include "ctl/protocol.h"
+#include "daemon/retry_schedule.h"
 #include "ipvs/from_config.h"
 #include "ipvs/nl/programmer.h"
 
@@ -42,8 +43,16 @@ public:
   /// in the report ("start", "reload", "health", ...).
   void apply(const std::string& trigger);
 
+  /// Tries again what failed (IPVS unavailable, services the kernel refused); call at
+  /// nextRetry(). Failing services are retried 1 s after the failure, then 2, 4 ... 30 s apart,
+  /// until they succeed or a reload brings a new config.
+  void retry();
+  /// @return when retry() is due, nothing when all is programmed.
+  [[nodiscard]] std::optional<MonoTime> nextRetry() const { return retries_.nextDue(); }
+
   [[nodiscard]] bool available() const { return prog_ != nullptr; }
-  /// {"available","error","last_sync":{...},"services":[...],"syncs","ops_total"}.
+  /// {"available","error","last_sync":{...},"services":[...],"syncs","ops_total"}; a failing
+  /// service has "state":"failed","error", "failures" and "next_retry_ms" (from now).
   [[nodiscard]] ctl::Json status() const;
 
 private:
@@ -68,6 +77,10 @@ private:
   ipvs::DesiredState desired_;
   std::set<std::string> schedulersLoaded_;
   std::vector<std::pair<ipvs::ServiceKey, std::string>> serviceErrors_;
+  /// Updates retries_ from serviceErrors_ after a sync.
+  void noteRetries();
+
+  RetrySchedule retries_;
   std::optional<SyncRecord> last_;
   uint64_t syncs_ = 0;
   uint64_t opsTotal_ = 0;

@@ -78,7 +78,11 @@ Json checkResultToJson(const std::string& file, const std::vector<config::Diagno
 std::string encode(const ParentMessage& m) {
   Json j;
   if (m.kind == ParentMessage::Kind::Reload) {
-    j = {{"type", "reload"}, {"path", m.path}, {"generation", m.generation}};
+    j = {{"type", "reload"},
+         {"path", m.path},
+         {"generation", m.generation},
+         {"bytes", m.payload.size()}};
+    return ctl::dumpJson(j) + "\n" + m.payload;
   } else if (m.kind == ParentMessage::Kind::Admin) {
     j = {{"type", "admin"}, {"admin", m.admin}};
   } else {
@@ -124,8 +128,9 @@ Expected<ParentMessage, std::string> parseParentMessage(std::string_view line) {
     m.kind = ParentMessage::Kind::Reload;
     m.path = string(*j, "path");
     m.generation = u64(*j, "generation");
-    if (m.path.empty()) {
-      return Unexpected(std::string("reload without path"));
+    m.payloadBytes = static_cast<size_t>(u64(*j, "bytes"));
+    if (m.payloadBytes == 0 || m.payloadBytes > kMaxUpdateBytes) {
+      return Unexpected(std::string("reload without a valid payload size"));
     }
     return m;
   }

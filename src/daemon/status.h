@@ -53,11 +53,18 @@ Json reloadToJson(const ReloadInfo& r);
 /// {"valid":bool,"file":..,"errors":[..],"diagnostics":[{file,line,setting,message}]}.
 Json checkResultToJson(const std::string& file, const std::vector<config::Diagnostic>& errors);
 
+/// Largest config update a child accepts (bytes): 1 000 x 10 servers take ~0.1 MB.
+inline constexpr size_t kMaxUpdateBytes = size_t{256} << 20;
+
 /// Messages on the supervisor <-> child socketpair (one JSON object per line).
 struct ParentMessage {
   enum class Kind { Reload, Stop, Admin } kind = Kind::Stop;
-  std::string path;             ///< Reload: config file to load
-  uint64_t generation = 0;      ///< Reload: generation number it becomes
+  std::string path;         ///< Reload: the config file it came from (for logs only)
+  uint64_t generation = 0;  ///< Reload: generation number it becomes
+  /// Reload: the config update (daemon/config_codec.h). On the link it follows the JSON line as
+  /// raw bytes, the line's "bytes" giving its size; parseParentMessage() sets payloadBytes.
+  std::string payload;
+  size_t payloadBytes = 0;
   Json admin = Json::object();  ///< Admin: runtime operator state ({"overrides":[...]})
 };
 struct ChildMessage {
@@ -68,6 +75,7 @@ struct ChildMessage {
   Json status = Json::object();  ///< Report
 };
 
+/// Reload: the line followed by the payload bytes.
 std::string encode(const ParentMessage& m);
 std::string encode(const ChildMessage& m);
 Expected<ParentMessage, std::string> parseParentMessage(std::string_view line);

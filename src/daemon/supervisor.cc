@@ -10,8 +10,6 @@
 #include <cstring>
 #include <ctime>
 
-#include "check/config/from_config.h"
-#include "config/loader.h"
 #include "daemon/exit_status.h"
 #include "daemon/ipvs_command.h"
 
@@ -54,6 +52,16 @@ Supervisor::Supervisor(asio::io_context& io, SupervisorOptions options, config::
       watchdogTimer_(io),
       startedMono_(Clock::now()),
       startedAt_(isoNow()) {
+  ipvsCommand_ = std::make_unique<IpvsCommand>(io_, [this]() -> ctl::Json {
+    for (const auto& c : children_) {
+      const auto it = c->report.find("ipvs");
+      if (c->name == "checker" && it != c->report.end()) {
+        return *it;
+      }
+    }
+    return nullptr;
+  });
+  encoding_ = ConfigEncoding::of(config_);
   signals_.add(SIGCHLD);
   registerCommands();
 }
@@ -73,73 +81,6 @@ void Supervisor::addChild(std::string name, ChildEntry entry) {
   c->backoff = RestartBackoff(opts_.backoff);
   c->restartTimer = std::make_unique<asio::steady_timer>(io_);
   children_.push_back(std::move(c));
-}
-
-void Supervisor::registerCommands() {
-  registry_.add("status", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    return buildStatus(snapshot());
-  });
-  registry_.add("version", [](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    return ctl::Json{{"version", LVSD_VERSION}, {"protocol", ctl::kProtocolVersion}};
-  });
-  registry_.add("reload", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    return reload("control socket");
-  });
-  registry_.add("vrrp", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    // Served from the VRRP child's latest report (sent at once on every state change).
-    for (const auto& c : children_) {
-      if (c->name == "vrrp") {
-        const auto it = c->report.find("vrrp");
-        if (it != c->report.end()) {
-          ctl::Json out = *it;
-          out["child_state"] = c->state;
-          return out;
-        }
-        return ctl::Json{{"instances", ctl::Json::array()}, {"child_state", c->state}};
-      }
-    }
-    return Unexpected(
-        ctl::ProtocolError{std::string(ctl::code::kFailed), "no vrrp child in this daemon"});
-  });
-  registry_.add("ipvs", makeIpvsCommand([this]() -> ctl::Json {
-                  for (const auto& c : children_) {
-                    const auto it = c->report.find("ipvs");
-                    if (c->name == "checker" && it != c->report.end()) {
-                      return *it;
-                    }
-                  }
-                  return nullptr;
-                }));
-  registry_.add("checks", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    // Served from the checker child's latest report (sent at once after every operator change).
-    for (const auto& c : children_) {
-      if (c->name == "checker") {
-        const auto it = c->report.find("checks");
-        ctl::Json out = it != c->report.end() ? *it : ctl::Json::object();
-        out["child_state"] = c->state;
-        out["overrides"] = overrides_;
-        return out;
-      }
-    }
-    return Unexpected(
-        ctl::ProtocolError{std::string(ctl::code::kFailed), "no checker child in this daemon"});
-  });
-  for (const char* mode : {"weight", "drain", "enable", "disable"}) {
-    registry_.add(mode, [this, m = std::string(mode)](const ctl::Json& args) {
-      return setOperator(args, m);
-    });
-  }
-  registry_.add("check-config",
-                [](const ctl::Json& args) -> Expected<ctl::Json, ctl::ProtocolError> {
-                  const auto p = args.find("path");
-                  if (p == args.end() || !p->is_string() || p->get<std::string>().empty()) {
-                    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kBadRequest),
-                                                         "check-config needs args.path (string)"});
-                  }
-                  const std::string path = p->get<std::string>();
-                  auto loaded = config::loadFile(path);
-                  return checkResultToJson(path, loaded.errors);
-                });
 }
 
 Result<void> Supervisor::start() {
@@ -340,75 +281,6 @@ void Supervisor::onChildLine(Child& c, const std::string& line) {
   }
 }
 
-Expected<ctl::Json, ctl::ProtocolError> Supervisor::setOperator(const ctl::Json& args,
-                                                                const std::string& mode) {
-  const auto bad = [&](const std::string& m) {
-    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kBadRequest), m});
-  };
-  const auto vsArg = args.find("vs");
-  const auto rsArg = args.find("rs");
-  if (vsArg == args.end() || !vsArg->is_string() || rsArg == args.end() || !rsArg->is_string()) {
-    return bad(mode + " needs args.vs and args.rs (strings)");
-  }
-  std::optional<uint32_t> weight;
-  if (mode == "weight") {
-    const auto w = args.find("weight");
-    if (w == args.end() || !w->is_number_unsigned() || w->get<uint64_t>() > 65535) {
-      return bad("weight needs args.weight, 0..65535");
-    }
-    weight = static_cast<uint32_t>(w->get<uint64_t>());
-  }
-  const auto vs = check::findVirtualServer(config_, vsArg->get<std::string>());
-  if (!vs) {
-    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kFailed), vs.error().message});
-  }
-  const auto& v = config_.virtual_servers[*vs];
-  const auto rs = check::findRealServer(v, rsArg->get<std::string>());
-  if (!rs) {
-    return Unexpected(ctl::ProtocolError{std::string(ctl::code::kFailed), rs.error().message});
-  }
-  const auto& ep = v.real_servers[*rs].endpoint;
-  const std::string rsName = formatEndpoint(ep.address, ep.port);
-  // One override per server: enable clears it; weight keeps drain/disable off; drain/disable
-  // keep an operator weight set before.
-  ctl::Json kept = ctl::Json::array();
-  ctl::Json previous;
-  for (auto& o : overrides_) {
-    if (o.value("vs", "") == v.name && o.value("rs", "") == rsName) {
-      previous = o;
-    } else {
-      kept.push_back(o);
-    }
-  }
-  ctl::Json entry{{"vs", v.name}, {"rs", rsName}, {"mode", "enabled"}, {"weight", nullptr}};
-  if (mode == "weight") {
-    entry["weight"] = *weight;
-  } else if (mode == "drain" || mode == "disable") {
-    entry["mode"] = mode == "drain" ? "drain" : "disabled";
-    if (previous.is_object() && previous.contains("weight")) {
-      entry["weight"] = previous["weight"];
-    }
-  }
-  if (mode != "enable") {
-    kept.push_back(entry);
-  }
-  overrides_ = std::move(kept);
-  log_.notice("operator " + mode + " " + v.name + " " + rsName +
-                  (weight ? " " + std::to_string(*weight) : ""),
-              {{"event", "operator_" + mode}, {"service", v.name}});
-  for (auto& c : children_) {
-    if (c->name == "checker") {
-      sendAdmin(*c);
-    }
-  }
-  ctl::Json out = entry;
-  if (mode == "enable") {
-    out["mode"] = "enabled";
-  }
-  out["persists"] = "until enable, or an lvsd restart (kept across reloads and checker restarts)";
-  return out;
-}
-
 void Supervisor::sendAdmin(Child& c) {
   ParentMessage m;
   m.kind = ParentMessage::Kind::Admin;
@@ -461,63 +333,6 @@ void Supervisor::onChildExit(Child& c, int waitStatus) {
       spawn(c);
     }
   });
-}
-
-ctl::Json Supervisor::reload(std::string_view trigger) {
-  notifier_.reloading();
-  log_.info("reloading " + opts_.configPath + " (" + std::string(trigger) + ")",
-            {{"event", "reload_start"}, {"trigger", std::string(trigger)}});
-  auto loaded = config::loadFile(opts_.configPath);
-  ReloadInfo info;
-  info.time = isoNow();
-  info.file = opts_.configPath;
-  if (!loaded.config) {
-    info.ok = false;
-    for (const auto& d : loaded.errors) {
-      info.errors.push_back(d.toString());
-      log_.error("reload rejected: " + d.toString(),
-                 {{"event", "reload_error"}, {"file", d.file}, {"line", std::to_string(d.line)}});
-    }
-    if (info.errors.empty()) {
-      info.errors.emplace_back(opts_.configPath + ": invalid configuration");
-    }
-    info.generation = generation_;
-    log_.warning("reload failed; keeping generation " + std::to_string(generation_),
-                 {{"event", "reload_failed"}, {"generation", std::to_string(generation_)}});
-  } else {
-    const auto& g = loaded.config->global;
-    if (g.control_socket != config_.global.control_socket ||
-        g.control_socket_mode != config_.global.control_socket_mode ||
-        g.pid_file != config_.global.pid_file) {
-      log_.notice("control_socket/pid_file changes take effect at the next restart",
-                  {{"event", "reload_needs_restart"}});
-    }
-    config_ = std::move(*loaded.config);
-    // Operator overrides stay for servers the new config still has.
-    ctl::Json kept = ctl::Json::array();
-    for (const auto& o : overrides_) {
-      const auto vs = check::findVirtualServer(config_, o.value("vs", ""));
-      if (vs && check::findRealServer(config_.virtual_servers[*vs], o.value("rs", ""))) {
-        kept.push_back(o);
-      }
-    }
-    overrides_ = std::move(kept);
-    ++generation_;
-    info.generation = generation_;
-    ParentMessage m;
-    m.kind = ParentMessage::Kind::Reload;
-    m.path = opts_.configPath;
-    m.generation = generation_;
-    const std::string line = encode(m);
-    for (auto& c : children_) {
-      sendToChild(*c, line);
-    }
-    log_.notice("reloaded: generation " + std::to_string(generation_),
-                {{"event", "reload_ok"}, {"generation", std::to_string(generation_)}});
-  }
-  lastReload_ = info;
-  notifier_.ready(statusLine());
-  return reloadToJson(info);
 }
 
 void Supervisor::beginStop(std::string_view why) {

@@ -17,7 +17,9 @@
 #include "ctl/protocol.h"
 #include "daemon/backoff.h"
 #include "daemon/child.h"
+#include "daemon/config_codec.h"
 #include "daemon/control_server.h"
+#include "daemon/ipvs_command.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "daemon/status.h"
@@ -96,6 +98,7 @@ private:
   boost::asio::io_context& io_;
   SupervisorOptions opts_;
   config::Config config_;
+  ConfigEncoding encoding_;  ///< config_ encoded: the base of the next update to the children
   /// Operator overrides [{vs, rs, mode, weight}]: kept here so they survive a checker restart
   /// and reloads (for servers still in the config), not an lvsd restart.
   ctl::Json overrides_ = ctl::Json::array();
@@ -104,6 +107,7 @@ private:
   PidFile& pidFile_;
   Notifier notifier_;
   ctl::CommandRegistry registry_;
+  std::unique_ptr<IpvsCommand> ipvsCommand_;  ///< `ipvs`: dumps on its own thread
   ControlServer control_;
   boost::asio::signal_set signals_;
   boost::asio::steady_timer stopTimer_;

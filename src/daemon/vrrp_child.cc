@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "daemon/child.h"
+#include "daemon/config_codec.h"
 #include "vrrp/config/engine_config.h"
 #include "vrrp/io/engine.h"
 
@@ -47,22 +48,24 @@ int runVrrpChild(const config::Config& config, ChildChannel& channel) {
       rt->engine->shutdown();
     }
   });
-  channel.setReloadHandler([rt, &channel](const config::Config& c) -> Result<void> {
-    // The engine has no in-place reconfiguration yet: an unchanged VRRP section keeps running
-    // untouched; a changed one is restarted (Masters resign first).
-    auto mapped = vrrp::mapConfig(c);
-    if (!mapped) {
-      return Unexpected(mapped.error());
-    }
-    if (rt->engine && *mapped == rt->mapped) {
-      return {};
-    }
-    if (rt->engine) {
-      rt->engine->shutdown();
-      rt->engine.reset();
-    }
-    return startEngine(*rt, c, channel);
-  });
+  channel.setReloadHandler(
+      [rt, &channel](const config::Config& c) -> Result<void> {
+        // The engine has no in-place reconfiguration yet: an unchanged VRRP section keeps running
+        // untouched; a changed one is restarted (Masters resign first).
+        auto mapped = vrrp::mapConfig(c);
+        if (!mapped) {
+          return Unexpected(mapped.error());
+        }
+        if (rt->engine && *mapped == rt->mapped) {
+          return {};
+        }
+        if (rt->engine) {
+          rt->engine->shutdown();
+          rt->engine.reset();
+        }
+        return startEngine(*rt, c, channel);
+      },
+      section::kVrrp);
   return channel.run();
 }
 

@@ -123,6 +123,37 @@ TEST(LineFramer, SplitsLinesAcrossChunks) {
   EXPECT_FALSE(f.takeRest());
 }
 
+TEST(LineFramer, RawPayloadAfterALineIsNotALineNorCapped) {
+  LineFramer f(8);  // payload far over the line cap, with newlines in it
+  const std::string payload = std::string(40, 'p') + "\n\n" + std::string(20, 'q');
+  const std::string wire = "head\n" + payload + "tail\n";
+  std::optional<std::string> raw;
+  std::vector<std::string> lines;
+  for (char ch : wire) {  // one byte at a time
+    f.feed(std::string_view(&ch, 1));
+    for (;;) {
+      if (lines.size() == 1 && !raw) {
+        f.expectBytes(payload.size());
+        EXPECT_FALSE(f.next());  // lines wait until the payload is taken
+        raw = f.takeBytes();
+        if (!raw) {
+          break;
+        }
+        continue;
+      }
+      auto l = f.next();
+      if (!l) {
+        break;
+      }
+      lines.push_back(*l);
+    }
+  }
+  EXPECT_FALSE(f.overflowed());
+  ASSERT_TRUE(raw);
+  EXPECT_EQ(*raw, payload);
+  EXPECT_EQ(lines, (std::vector<std::string>{"head", "tail"}));
+}
+
 TEST(LineFramer, OverflowsOnLongUnterminatedLine) {
   LineFramer f(10);
   f.feed("12345");
@@ -170,6 +201,43 @@ TEST(CommandRegistry, DispatchesAndReportsErrors) {
   Json garbage = Json::parse(reg.dispatch("\x01\x02 not json"));
   EXPECT_EQ(garbage["error"]["code"], "parse_error");
   EXPECT_EQ(reg.names(), (std::vector<std::string>{"echo", "fail"}));
+}
+
+}  // namespace
+}  // namespace lvsd::ctl
+
+namespace lvsd::ctl {
+namespace {
+
+TEST(CommandRegistryDeferred, OtherRequestsAreAnsweredWhileOneIsOutstanding) {
+  CommandRegistry reg;
+  CommandRegistry::Reply held;
+  reg.addDeferred("slow", [&](const Json&, CommandRegistry::Reply r) { held = std::move(r); });
+  reg.add("status", [](const Json&) -> Expected<Json, ProtocolError> { return Json{{"up", 1}}; });
+  std::vector<std::string> answers;
+  const auto collect = [&](std::string line) { answers.push_back(std::move(line)); };
+  reg.dispatch(R"({"v":1,"cmd":"slow"})", collect);
+  EXPECT_TRUE(answers.empty());
+  ASSERT_TRUE(held);
+  reg.dispatch(R"({"v":1,"cmd":"status"})", collect);
+  ASSERT_EQ(answers.size(), 1u);
+  auto st = parseResponse(answers[0]);
+  ASSERT_TRUE(st);
+  EXPECT_EQ(st->data["up"], 1);
+  held(okResponseRaw(R"({"table":[1,2]})"));
+  ASSERT_EQ(answers.size(), 2u);
+  ASSERT_EQ(answers[1].back(), '\n');
+  auto slow = parseResponse(std::string_view(answers[1]).substr(0, answers[1].size() - 1));
+  ASSERT_TRUE(slow);
+  EXPECT_TRUE(slow->ok);
+  EXPECT_EQ(slow->data["table"][1], 2);
+  // The synchronous form cannot wait: it says so instead of hanging.
+  auto sync = parseResponse(reg.dispatch(R"({"v":1,"cmd":"slow"})"));
+  ASSERT_TRUE(sync);
+  EXPECT_FALSE(sync->ok);
+  EXPECT_EQ(sync->error.code, "failed");
+  EXPECT_TRUE(reg.has("slow"));
+  EXPECT_EQ(reg.names(), (std::vector<std::string>{"slow", "status"}));
 }
 
 }  // namespace

@@ -60,14 +60,17 @@ TEST(Messages, ParentRoundTrip) {
   m.kind = ParentMessage::Kind::Reload;
   m.path = "/etc/lvsd/lvsd.conf";
   m.generation = 7;
-  std::string line = encode(m);
-  ASSERT_EQ(line.back(), '\n');
-  line.pop_back();
-  auto back = parseParentMessage(line);
+  m.payload = std::string("LVC1\n\0x", 7);  // raw bytes after the line, newlines included
+  const std::string wire = encode(m);
+  const auto nl = wire.find('\n');
+  ASSERT_NE(nl, std::string::npos);
+  EXPECT_EQ(wire.substr(nl + 1), m.payload);
+  auto back = parseParentMessage(wire.substr(0, nl));
   ASSERT_TRUE(back);
   EXPECT_EQ(back->kind, ParentMessage::Kind::Reload);
   EXPECT_EQ(back->path, m.path);
   EXPECT_EQ(back->generation, 7u);
+  EXPECT_EQ(back->payloadBytes, 7u);
   ParentMessage stop;
   auto s = parseParentMessage(encode(stop));
   ASSERT_TRUE(s);

@@ -1,0 +1,70 @@
+#pragma once
+// Config updates for the children (pure). The supervisor parses and validates the config file
+// once; each child receives, over its link, a compact binary update against the config it holds
+// (the one it was forked with, moved on by every update since): only the sections that changed,
+// and for the virtual servers only the ones that changed (the others are "keep old #k"). A child
+// never re-reads the file, so what it applies is exactly what the supervisor validated.
+//
+// Payload: "LVC1", varint changed-section mask, then each changed section in bit order; the
+// virtual-server section is a count followed, per position, by varint 0 + the encoded server or
+// varint k = "the base's server #k-1". Integers are LEB128 varints (signed ones zigzag), strings
+// and byte vectors are length-prefixed, optionals carry a presence byte.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "common/result.h"
+#include "config/model.h"
+
+namespace lvsd::daemon {
+
+/// Config sections, as bits of a mask.
+namespace section {
+inline constexpr uint32_t kSourceFile = 1U << 0;
+inline constexpr uint32_t kGlobal = 1U << 1;
+inline constexpr uint32_t kVrrpScripts = 1U << 2;
+inline constexpr uint32_t kTrackFiles = 1U << 3;
+inline constexpr uint32_t kTrackProcesses = 1U << 4;
+inline constexpr uint32_t kCheckScripts = 1U << 5;
+inline constexpr uint32_t kVrrpInstances = 1U << 6;
+inline constexpr uint32_t kSyncGroups = 1U << 7;
+inline constexpr uint32_t kVirtualServers = 1U << 8;
+inline constexpr uint32_t kAll = (1U << 9) - 1;
+/// What the VRRP child uses.
+inline constexpr uint32_t kVrrp =
+    kGlobal | kVrrpScripts | kTrackFiles | kTrackProcesses | kVrrpInstances | kSyncGroups;
+/// What the checker child uses.
+inline constexpr uint32_t kChecker = kGlobal | kCheckScripts | kVirtualServers;
+}  // namespace section
+
+/// A config in encoded form, kept by the supervisor to compute the next update cheaply.
+struct ConfigEncoding {
+  std::vector<std::string> sections;               ///< one per section bit except kVirtualServers
+  std::vector<std::string> virtualServers;         ///< one per virtual server, config order
+  std::vector<std::string> names;                  ///< their names
+  std::unordered_map<std::string, size_t> byName;  ///< virtual server name -> index
+
+  static ConfigEncoding of(const config::Config& config);
+};
+
+/// An update from @p from to @p to.
+struct ConfigUpdate {
+  std::string payload;
+  uint32_t changed = 0;    ///< sections that differ
+  size_t serversSent = 0;  ///< virtual servers carried in full (the others by reference)
+};
+
+/// @return the update that turns a child holding @p from into one holding @p to.
+ConfigUpdate makeUpdate(const ConfigEncoding& from, const ConfigEncoding& to);
+
+/// Applies @p payload to @p base (unchanged on error). @return the changed-section mask.
+Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload);
+
+/// Encodes one virtual server / decodes it (exposed for tests and the fuzzer).
+std::string encodeVirtualServer(const config::VirtualServer& vs);
+Result<config::VirtualServer> decodeVirtualServer(std::string_view bytes);
+
+}  // namespace lvsd::daemon
