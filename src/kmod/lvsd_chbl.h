@@ -129,6 +129,19 @@ static inline u32 lvsd_chbl_slot(const struct lvsd_chbl_dest *d, u32 m)
 	return (u32)((offset + (u64)skip * d->next) % m);
 }
 
+/* Slots claimed by one fill round with weights shifted right by @shift. */
+static inline u64 lvsd_chbl_round(const struct lvsd_chbl_dest *d, u32 n,
+				  u32 shift)
+{
+	u64 sum = 0;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (d[i].weight)
+			sum += (d[i].weight >> shift) ? d[i].weight >> shift : 1;
+	return sum;
+}
+
 /**
  * lvsd_chbl_build() - fill a Maglev table
  * @d: destinations (n <= m, n <= 65535); @d[i].next is scratch
@@ -157,6 +170,14 @@ static inline u32 lvsd_chbl_build(struct lvsd_chbl_dest *d, u32 n, u16 *order,
 	if (!users || n > m)
 		return 0;
 	while ((maxw >> shift) > LVSD_CHBL_MAX_TURNS)
+		shift++;
+	/*
+	 * Every destination with weight must get a slot in the first round, or
+	 * the bound (whose W counts it) could hold every reachable one full:
+	 * shift further until a round fits the table (all turns 1 at worst,
+	 * n <= m).
+	 */
+	while (lvsd_chbl_round(d, n, shift) > m)
 		shift++;
 	lvsd_chbl_sort(d, order, n);
 	while (filled < m) {

@@ -25,8 +25,8 @@ typedef int64_t s64;
 #ifndef __always_inline
 #define __always_inline inline __attribute__((always_inline))
 #endif
-#define LVSD_READ_ONCE(x) (*(volatile const __typeof__(x) *)&(x))
-#define LVSD_WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define LVSD_READ_ONCE(x) (*(volatile const __typeof__(x)*)&(x))
+#define LVSD_WRITE_ONCE(x, v) (*(volatile __typeof__(x)*)&(x) = (v))
 #define LVSD_NOINLINE __attribute__((__noinline__, __unused__))
 
 #ifdef __cplusplus
