@@ -64,3 +64,30 @@ function(lvsd_fuzz_target name)
   set_tests_properties(fuzz_replay_${name} PROPERTIES LABELS fuzz)
   set_property(GLOBAL APPEND PROPERTY LVSD_CHECK_TARGETS ${name})
 endfunction()
+
+# lvsd_kernel_test(NAME SCRIPT script [ARGS a...] [FILES f[:dest]...] [TIMEOUT sec])
+# Registers ctest "kernel_<NAME>" (label "kernel"): tests/kernel/run-in-guest.sh -f each FILE,
+# SCRIPT ARGS, after the kernel_setup fixture (tests/kernel/harness). FILES may use generator
+# expressions ($<TARGET_FILE:tgt>). TIMEOUT is the guest's wall clock (default 300). Usable from
+# any test directory: the guest cache is LVSD_GUEST_DIR as tests/kernel/harness defines it.
+function(lvsd_kernel_test name)
+  cmake_parse_arguments(K "" "SCRIPT;TIMEOUT" "ARGS;FILES" ${ARGN})
+  if(NOT K_TIMEOUT)
+    set(K_TIMEOUT 300)
+  endif()
+  if(DEFINED LVSD_GUEST_DIR)
+    set(guest_dir ${LVSD_GUEST_DIR})
+  elseif(DEFINED ENV{LVSD_GUEST_DIR})
+    set(guest_dir $ENV{LVSD_GUEST_DIR})
+  else()
+    set(guest_dir ${CMAKE_BINARY_DIR}/kernel-guest)
+  endif()
+  set(cmd ${PROJECT_SOURCE_DIR}/tests/kernel/run-in-guest.sh -t ${K_TIMEOUT})
+  foreach(f ${K_FILES})
+    list(APPEND cmd -f ${f})
+  endforeach()
+  math(EXPR ctest_timeout "${K_TIMEOUT} + 30")
+  add_test(NAME kernel_${name} COMMAND ${cmd} ${K_SCRIPT} ${K_ARGS})
+  set_tests_properties(kernel_${name} PROPERTIES LABELS kernel FIXTURES_REQUIRED kernel_setup
+                       TIMEOUT ${ctest_timeout} ENVIRONMENT "LVSD_GUEST_DIR=${guest_dir}")
+endfunction()
