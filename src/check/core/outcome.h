@@ -33,6 +33,9 @@ struct Outcome {
   std::optional<uint32_t> maxconn;        ///< agent "maxconn:NN"
   Duration latency{};                     ///< time from probe start to verdict
   std::string reason;                     ///< human-readable cause, for logs and lvsctl
+  /// The probe could not start for lack of a local resource (descriptors, memory, processes):
+  /// no verdict about the server. The runner tries again later; the result is not counted.
+  bool notStarted = false;
 
   static Outcome up(std::string why = "ok") {
     Outcome o;
@@ -44,6 +47,11 @@ struct Outcome {
     Outcome o;
     o.verdict = Verdict::Down;
     o.reason = std::move(why);
+    return o;
+  }
+  static Outcome localShortage(std::string why) {
+    Outcome o = down(std::move(why));
+    o.notStarted = true;
     return o;
   }
 };

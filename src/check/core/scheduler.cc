@@ -59,9 +59,9 @@ void Scheduler::schedule(CheckId id, Entry& e, MonoTime at) {
   queue_.emplace(at, id);
 }
 
-std::vector<CheckId> Scheduler::takeDue(MonoTime now) {
+std::vector<CheckId> Scheduler::takeDue(MonoTime now, size_t limit) {
   std::vector<CheckId> due;
-  while (!queue_.empty() && queue_.begin()->first <= now) {
+  while (due.size() < limit && !queue_.empty() && queue_.begin()->first <= now) {
     const CheckId id = queue_.begin()->second;
     queue_.erase(queue_.begin());
     auto it = checks_.find(id);
@@ -71,6 +71,14 @@ std::vector<CheckId> Scheduler::takeDue(MonoTime now) {
     }
   }
   return due;
+}
+
+void Scheduler::defer(CheckId id, MonoTime at) {
+  auto it = checks_.find(id);
+  if (it == checks_.end() || !it->second.status.inFlight) {
+    return;
+  }
+  schedule(id, it->second, at);
 }
 
 std::optional<MonoTime> Scheduler::nextDue() const {

@@ -3,6 +3,7 @@
 // It never reads the clock or owns a timer: the adapter asks for due checks at `now`, runs
 // their probes, and feeds each Outcome back with onResult().
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <set>
@@ -73,8 +74,12 @@ public:
   [[nodiscard]] bool contains(CheckId id) const { return checks_.contains(id); }
   [[nodiscard]] size_t size() const { return checks_.size(); }
 
-  /// @return the checks due at or before @p now, marked in flight, in due order.
-  std::vector<CheckId> takeDue(MonoTime now);
+  /// @return the checks due at or before @p now (at most @p limit, the earliest first), marked
+  /// in flight. Checks left over stay due.
+  std::vector<CheckId> takeDue(MonoTime now, size_t limit = SIZE_MAX);
+  /// Puts an in-flight check back in the queue at @p at without counting a result (its probe
+  /// could not start). No-op for unknown ids or checks not in flight.
+  void defer(CheckId id, MonoTime at);
   /// @return the earliest due time of a check not in flight, if any.
   [[nodiscard]] std::optional<MonoTime> nextDue() const;
 

@@ -94,13 +94,23 @@ CheckEngine::CheckEngine(asio::io_context& io, Logger log, Apply apply)
       log_(std::move(log)),
       apply_(std::move(apply)),
       rng_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
-      tickTimer_(io) {
+      tickTimer_(io),
+      flushTimer_(io) {
+  // One descriptor per running probe: use what the hard limit allows (the runner sizes its
+  // in-flight limit from the soft one).
+  const size_t limit = CheckRunner::raiseDescriptorLimit();
   runner_ = std::make_unique<CheckRunner>(
       io_, rng_,
       [this](CheckId id, const Outcome& o, const ResultEffect& e) { onResult(id, o, e); });
+  runner_->setLogger(log_);
+  log_.debug("descriptor limit " + std::to_string(limit) + ", at most " +
+             std::to_string(runner_->maxInFlight()) + " probes at once");
 }
 
-CheckEngine::~CheckEngine() { tickTimer_.cancel(); }
+CheckEngine::~CheckEngine() {
+  tickTimer_.cancel();
+  flushTimer_.cancel();
+}
 
 std::vector<RealChange> CheckEngine::start(const config::Config& config) {
   config_ = config;
@@ -223,14 +233,26 @@ void CheckEngine::queue(std::vector<RealChange> changes, const char* trigger) {
     pendingTrigger_ = "health";
   }
   pending_.insert(pending_.end(), changes.begin(), changes.end());
-  if (!flushPosted_) {
-    flushPosted_ = true;
+  if (flushPosted_) {
+    return;
+  }
+  flushPosted_ = true;
+  const MonoTime earliest = lastFlushEnd_ + flushGap_;
+  if (now() >= earliest) {
     asio::post(io_, [this, alive = std::weak_ptr<bool>(alive_)] {
       if (!alive.expired()) {
         flush();
       }
     });
+    return;
   }
+  flushTimer_.expires_at(earliest);
+  flushTimer_.async_wait(
+      [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
+        if (!ec && !alive.expired()) {
+          flush();
+        }
+      });
 }
 
 void CheckEngine::flush() {
@@ -242,7 +264,10 @@ void CheckEngine::flush() {
   changes.swap(pending_);
   changesTotal_ += changes.size();
   if (apply_) {
+    const MonoTime t0 = now();
     apply_(config_, pool_, changes, pendingTrigger_);
+    lastFlushEnd_ = now();
+    flushGap_ = std::min<Duration>(4 * (lastFlushEnd_ - t0), std::chrono::seconds(1));
   }
 }
 
@@ -329,10 +354,17 @@ Json CheckEngine::status(size_t maxReals) const {
                        {"sorry_active", v.sorryMode},
                        {"reals", std::move(reals)}});
   }
-  return Json{{"virtual_servers", std::move(vss)}, {"reals_up", upTotal},
-              {"reals_total", realsTotal},         {"reals_listed", listed},
-              {"checks", pool_.checkCount()},      {"probes_running", runner_->running()},
-              {"results_total", results_},         {"ipvs_changes_total", changesTotal_}};
+  return Json{{"virtual_servers", std::move(vss)},
+              {"reals_up", upTotal},
+              {"reals_total", realsTotal},
+              {"reals_listed", listed},
+              {"checks", pool_.checkCount()},
+              {"probes_running", runner_->running()},
+              {"results_total", results_},
+              {"ipvs_changes_total", changesTotal_},
+              {"probes_limit", runner_->maxInFlight()},
+              {"probes_peak", runner_->peakRunning()},
+              {"probes_deferred_total", runner_->deferredTotal()}};
 }
 
 }  // namespace lvsd::check

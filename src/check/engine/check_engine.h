@@ -84,6 +84,11 @@ private:
   std::string pendingTrigger_;
   bool flushPosted_ = false;
   boost::asio::steady_timer tickTimer_;
+  /// Flushes are spaced by 4x the cost of the last one (at most 1 s): when programming IPVS
+  /// gets slow (huge tables, emulated CPUs) the loop still spends most of its time on probes.
+  boost::asio::steady_timer flushTimer_;
+  MonoTime lastFlushEnd_{};
+  Duration flushGap_{};
   uint64_t results_ = 0;
   uint64_t changesTotal_ = 0;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

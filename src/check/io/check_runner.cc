@@ -1,9 +1,48 @@
 #include "check/io/check_runner.h"
 
+#include <sys/resource.h>
+
+#include <algorithm>
+
 namespace lvsd::check {
 
+namespace {
+MonoTime now() { return std::chrono::steady_clock::now(); }
+size_t softDescriptorLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) {
+    return 1024;
+  }
+  return static_cast<size_t>(rl.rlim_cur);
+}
+}  // namespace
+
+size_t CheckRunner::raiseDescriptorLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+    const rlim_t want = std::min<rlim_t>(rl.rlim_max, rlim_t{1} << 20U);
+    if (want > rl.rlim_cur) {
+      rl.rlim_cur = want;
+      (void)setrlimit(RLIMIT_NOFILE, &rl);  // keep the old limit if refused
+    }
+  }
+  return softDescriptorLimit();
+}
+
+size_t CheckRunner::inFlightFor(size_t softLimit) {
+  // Each running probe holds one descriptor (socket or pidfd); the rest of the process keeps a
+  // reserve. Tiny limits still let a few probes run.
+  const size_t budget =
+      softLimit > 2 * kDescriptorReserve ? softLimit - kDescriptorReserve : softLimit / 2;
+  return std::clamp<size_t>(budget, 1, 16384);
+}
+
 CheckRunner::CheckRunner(boost::asio::io_context& io, Random& rng, OnResult onResult)
-    : io_(io), sched_(rng), timer_(io), onResult_(std::move(onResult)) {}
+    : io_(io),
+      sched_(rng),
+      timer_(io),
+      onResult_(std::move(onResult)),
+      maxInFlight_(inFlightFor(softDescriptorLimit())) {}
 
 CheckRunner::~CheckRunner() {
   for (auto& [id, e] : entries_) {
@@ -14,12 +53,17 @@ CheckRunner::~CheckRunner() {
   timer_.cancel();
 }
 
+void CheckRunner::setMaxInFlight(size_t n) {
+  maxInFlight_ = std::max<size_t>(n, 1);
+  arm();
+}
+
 Result<CheckId> CheckRunner::add(const ProbeSpec& spec, const CheckParams& params) {
   auto prober = makeProber(io_, spec, params.timeout);
   if (!prober) {
     return Unexpected(prober.error());
   }
-  const CheckId id = sched_.add(params, std::chrono::steady_clock::now());
+  const CheckId id = sched_.add(params, now());
   entries_[id].prober = std::move(prober.value());
   arm();
   return id;
@@ -32,24 +76,17 @@ void CheckRunner::remove(CheckId id) {
   }
   if (it->second.run) {
     it->second.run->cancel();
+    --running_;
   }
   entries_.erase(it);
   sched_.remove(id);
   arm();
 }
 
-size_t CheckRunner::running() const {
-  size_t n = 0;
-  for (const auto& [id, e] : entries_) {
-    n += e.run ? 1 : 0;
-  }
-  return n;
-}
-
 void CheckRunner::arm() {
   const auto next = sched_.nextDue();
-  if (!next) {
-    timer_.cancel();
+  if (!next || running_ >= maxInFlight_) {
+    timer_.cancel();  // nothing due, or full: the next completion re-arms
     return;
   }
   // Probes due within one batch window start together: their socket events then arrive in the
@@ -67,7 +104,8 @@ void CheckRunner::arm() {
 }
 
 void CheckRunner::onTimer() {
-  for (CheckId id : sched_.takeDue(std::chrono::steady_clock::now())) {
+  const size_t room = maxInFlight_ > running_ ? maxInFlight_ - running_ : 0;
+  for (CheckId id : sched_.takeDue(now(), std::min(room, kMaxStartsPerRun))) {
     auto it = entries_.find(id);
     if (it == entries_.end()) {
       continue;
@@ -78,7 +116,9 @@ void CheckRunner::onTimer() {
             onDone(id, std::move(o));
           }
         });
+    ++running_;
   }
+  peak_ = std::max(peak_, running_);
   arm();
 }
 
@@ -88,11 +128,34 @@ void CheckRunner::onDone(CheckId id, Outcome o) {
     return;
   }
   it->second.run.reset();
-  const ResultEffect eff = sched_.onResult(id, o, std::chrono::steady_clock::now());
+  --running_;
+  if (o.notStarted) {
+    // Not the server's fault: try again shortly, without counting a result.
+    sched_.defer(id, now() + kDeferDelay);
+    noteDeferred(o);
+    arm();
+    return;
+  }
+  const ResultEffect eff = sched_.onResult(id, o, now());
   arm();
   if (onResult_) {
     onResult_(id, o, eff);
   }
+}
+
+void CheckRunner::noteDeferred(const Outcome& o) {
+  ++deferred_;
+  const MonoTime t = now();
+  if (!log_ || (deferredLogged_ != 0 && t - lastDeferLog_ < std::chrono::seconds(10))) {
+    return;
+  }
+  log_->warning("probes deferred for lack of local resources: " +
+                    std::to_string(deferred_ - deferredLogged_) + " since the last report (" +
+                    o.reason + "); " + std::to_string(running_) + " running, limit " +
+                    std::to_string(maxInFlight_),
+                {{"event", "check_deferred"}});
+  deferredLogged_ = deferred_;
+  lastDeferLog_ = t;
 }
 
 }  // namespace lvsd::check

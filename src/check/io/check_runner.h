@@ -2,15 +2,23 @@
 // Runs checks on an Asio loop: one timer armed at the scheduler's next due time, one prober per
 // check, results fed back into the pure Scheduler. What a result means for weights and IPVS is
 // the caller's business (WeightCalculator, Quorum, ipvs::Desired).
+//
+// Overload behaviour: at most maxInFlight() probes run at once (derived from the descriptor
+// limit) and at most kMaxStartsPerRun start per timer run, so completions are served between
+// batches; checks over the limit stay due and start as others finish (their interval
+// stretches, they never fail for it). A probe that cannot start for a local shortage (EMFILE,
+// ENFILE, ENOBUFS, ENOMEM, EAGAIN) is deferred by kDeferDelay, not counted as a failure.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "check/core/scheduler.h"
 #include "check/io/probe.h"
+#include "common/log.h"
 
 namespace lvsd::check {
 
@@ -18,6 +26,12 @@ class CheckRunner {
 public:
   /// Due probes are started in batches aligned to this window (fewer loop wake-ups).
   static constexpr Duration kBatchWindow = std::chrono::milliseconds(10);
+  /// Probes started by one timer run at most; the rest start after the loop's next I/O round.
+  static constexpr size_t kMaxStartsPerRun = 256;
+  /// A probe that could not start for a local shortage tries again this much later.
+  static constexpr Duration kDeferDelay = std::chrono::milliseconds(50);
+  /// Descriptors kept for everything else of the process (netlink, control link, logs).
+  static constexpr size_t kDescriptorReserve = 64;
 
   /// Called on the loop after every probe result.
   using OnResult = std::function<void(CheckId, const Outcome&, const ResultEffect&)>;
@@ -33,7 +47,23 @@ public:
   void remove(CheckId id);
   [[nodiscard]] const Scheduler& scheduler() const { return sched_; }
   /// @return probes currently running.
-  [[nodiscard]] size_t running() const;
+  [[nodiscard]] size_t running() const { return running_; }
+  /// @return the most probes that run at once.
+  [[nodiscard]] size_t maxInFlight() const { return maxInFlight_; }
+  /// Overrides the in-flight limit (tests; at least 1).
+  void setMaxInFlight(size_t n);
+  /// @return probes that could not start for a local shortage (deferred, not failed).
+  [[nodiscard]] uint64_t deferredTotal() const { return deferred_; }
+  /// @return the highest number of probes that ran at once.
+  [[nodiscard]] size_t peakRunning() const { return peak_; }
+  /// Logs deferred probes (at most one line per 10 s, with the count).
+  void setLogger(Logger log) { log_.emplace(std::move(log)); }
+
+  /// Raises the soft descriptor limit to the hard one (at most 1,048,576).
+  /// @return the soft limit now in force.
+  static size_t raiseDescriptorLimit();
+  /// @return the in-flight limit for a soft descriptor limit of @p softLimit.
+  static size_t inFlightFor(size_t softLimit);
 
 private:
   struct Entry {
@@ -43,12 +73,20 @@ private:
   void arm();
   void onTimer();
   void onDone(CheckId id, Outcome o);
+  void noteDeferred(const Outcome& o);
 
   boost::asio::io_context& io_;
   Scheduler sched_;
   boost::asio::steady_timer timer_;
   OnResult onResult_;
   std::unordered_map<CheckId, Entry> entries_;
+  size_t running_ = 0;
+  size_t peak_ = 0;
+  size_t maxInFlight_;
+  uint64_t deferred_ = 0;
+  uint64_t deferredLogged_ = 0;
+  MonoTime lastDeferLog_{};
+  std::optional<Logger> log_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

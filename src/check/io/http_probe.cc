@@ -6,8 +6,10 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <sstream>
 
 #include "check/io/body_tools.h"
 #include "check/io/probe_base.h"
@@ -32,6 +34,7 @@ struct HttpShared {
   std::unique_ptr<Pcre2Matcher> regex;
   OpenSslDigester digester;
   http::request<http::string_body> request;
+  std::string wire;  ///< the request as sent
 };
 
 /// The socket for plain HTTP, or the TLS stream for HTTPS.
@@ -67,17 +70,14 @@ private:
           self->onConnect(ec);
         });
   }
-  void closeAll() override {
-    boost::system::error_code ignored;
-    lowest(stream_).close(ignored);
-  }
+  void closeAll() override { closeWithReset(lowest(stream_)); }
 
   void onConnect(const boost::system::error_code& ec) {
     if (finished()) {
       return;
     }
     if (ec) {
-      return finish(Outcome::down("connect: " + errText(ec)));
+      return finish(failure(ec, "connect: " + errText(ec)));
     }
     if constexpr (std::is_same_v<Stream, tcp::socket>) {
       sendRequest();
@@ -121,8 +121,9 @@ private:
   }
 
   void sendRequest() {
-    http::async_write(
-        stream_, sh_.request,
+    // The request is serialized once per check (HttpShared::wire): one write per probe.
+    asio::async_write(
+        stream_, asio::buffer(sh_.wire),
         [self = this->template selfAs<Self>()](const boost::system::error_code& ec, size_t) {
           if (self->finished()) {
             return;
@@ -259,6 +260,9 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
     req.body() = s.body;
     req.prepare_payload();
   }
+  std::ostringstream wire;
+  wire << req;
+  sh->wire = wire.str();
   return std::unique_ptr<Prober>(std::make_unique<HttpProber>(io, timeout, std::move(sh)));
 }
 

@@ -78,7 +78,10 @@ private:
   void begin() override {
     auto sock = openIcmp(spec_.address);
     if (!sock) {
-      return finish(Outcome::down(sock.error().message + ": " + sock.error().code.message()));
+      std::string why = sock.error().message + ": " + sock.error().code.message();
+      return finish(isLocalShortage(sock.error().code.value())
+                        ? Outcome::localShortage(std::move(why))
+                        : Outcome::down(std::move(why)));
     }
     raw_ = sock->second;
     desc_.assign(sock->first);

@@ -1,5 +1,7 @@
 #include "check/io/probe.h"
 
+#include <cerrno>
+
 #include "check/io/probe_base.h"
 #include "check/io/probers.h"
 
@@ -15,6 +17,10 @@ asio::ip::address toAsio(const IpAddress& a) {
 }
 
 std::string errText(const boost::system::error_code& ec) { return ec.message(); }
+
+bool isLocalShortage(int err) {
+  return err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM || err == EAGAIN;
+}
 
 Result<std::unique_ptr<Prober>> makeProber(asio::io_context& io, const ProbeSpec& spec,
                                            Duration timeout) {

@@ -73,7 +73,10 @@ private:
     char* envp[] = {kPath, nullptr};
     const pid_t pid = fork();
     if (pid < 0) {
-      return finish(Outcome::down(std::string("script: fork: ") + std::strerror(errno)));
+      const int err = errno;
+      std::string why = std::string("script: fork: ") + std::strerror(err);
+      return finish(isLocalShortage(err) ? Outcome::localShortage(std::move(why))
+                                         : Outcome::down(std::move(why)));
     }
     if (pid == 0) {
       childExec(*sh_, argv.data(), envp);

@@ -31,10 +31,7 @@ private:
       self->onConnect(ec);
     });
   }
-  void closeAll() override {
-    boost::system::error_code ignored;
-    sock_.close(ignored);
-  }
+  void closeAll() override { closeWithReset(sock_); }
   size_t cap() const { return mode_ == Mode::Agent ? kAgentReplyMax : kStreamReplyMax; }
 
   void onConnect(const boost::system::error_code& ec) {
@@ -42,7 +39,7 @@ private:
       return;
     }
     if (ec) {
-      return finish(Outcome::down("connect: " + errText(ec)));
+      return finish(failure(ec, "connect: " + errText(ec)));
     }
     if (mode_ == Mode::Tcp && send_.empty() && expect_.empty()) {
       return finish(Outcome::up("tcp: connected"));

@@ -32,7 +32,7 @@ private:
       sock_.connect(ep_, ec);  // no handshake: just fixes the peer and enables ICMP errors
     }
     if (ec) {
-      return finish(Outcome::down("udp: " + errText(ec)));
+      return finish(failure(ec, "udp: " + errText(ec)));
     }
     sock_.async_send(asio::buffer(payload_),
                      [self = selfAs<DatagramRun>()](const boost::system::error_code& sec, size_t) {

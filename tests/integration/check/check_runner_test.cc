@@ -5,8 +5,20 @@
 #include "check/io/check_runner.h"
 
 #include <gtest/gtest.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <map>
 #include <optional>
 
 namespace lvsd::check {
@@ -126,6 +138,167 @@ TEST_F(RunnerTest, RemoveCancelsARunningProbeAndBadSpecsAreRejected) {
   HttpSpec badRegex;
   badRegex.regex = "(";
   EXPECT_FALSE(runner.add(badRegex, p));
+}
+
+/// A backend in a child process (its own descriptor limit): reads a line, answers "ok\n" 20 ms
+/// later and closes, so many probes are in flight at once.
+class SlowBackend {
+public:
+  SlowBackend() {
+    asio::io_context io;
+    asio::ip::tcp::acceptor acc(io, {asio::ip::address_v4::loopback(), 0});
+    acc.listen(4096);
+    port = acc.local_endpoint().port();
+    pid_ = fork();
+    if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      serve(acc.release());
+      _exit(0);
+    }
+  }
+  ~SlowBackend() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  SlowBackend(const SlowBackend&) = delete;
+  SlowBackend& operator=(const SlowBackend&) = delete;
+  uint16_t port = 0;
+
+private:
+  struct Conn : std::enable_shared_from_this<Conn> {
+    Conn(asio::io_context& io, asio::ip::tcp::socket s) : sock(std::move(s)), timer(io) {}
+    void start() {
+      asio::async_read_until(sock, asio::dynamic_buffer(in), '\n',
+                             [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                               if (ec) {
+                                 return;
+                               }
+                               self->timer.expires_after(milliseconds(20));
+                               self->timer.async_wait([self](boost::system::error_code) {
+                                 asio::async_write(self->sock, asio::buffer("ok\n", 3),
+                                                   [self](boost::system::error_code, size_t) {});
+                               });
+                             });
+    }
+    asio::ip::tcp::socket sock;
+    asio::steady_timer timer;
+    std::string in;
+  };
+  static void serve(int fd) {
+    rlimit rl{};
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    asio::io_context io;
+    asio::ip::tcp::acceptor acc(io, asio::ip::tcp::v4(), fd);
+    std::function<void()> next = [&] {
+      acc.async_accept([&](boost::system::error_code ec, asio::ip::tcp::socket s) {
+        if (!ec) {
+          std::make_shared<Conn>(io, std::move(s))->start();
+        }
+        next();
+      });
+    };
+    next();
+    io.run();
+  }
+  pid_t pid_ = -1;
+};
+
+/// Lowers the soft descriptor limit for one test and restores it.
+class FdLimit {
+public:
+  explicit FdLimit(rlim_t soft) {
+    getrlimit(RLIMIT_NOFILE, &old_);
+    rlimit rl = old_;
+    rl.rlim_cur = soft;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+  ~FdLimit() { setrlimit(RLIMIT_NOFILE, &old_); }
+  FdLimit(const FdLimit&) = delete;
+  FdLimit& operator=(const FdLimit&) = delete;
+
+private:
+  rlimit old_{};
+};
+
+double cpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/// 400 checks every 100 ms against a backend answering in 20 ms need ~80 descriptors at once;
+/// the process may open 96. Whether the runner keeps under the limit by itself (its default
+/// in-flight limit) or is told to run more than the descriptors allow (EMFILE on connect),
+/// no check fails for it: probes wait or are deferred, all results stay up, and the loop does
+/// not spin (CPU well under the wall time).
+void runUnderDescriptorShortage(bool overcommit) {
+  SlowBackend backend;
+  asio::io_context io;
+  SplitMix64 rng{11};
+  std::map<std::string, int> downs;
+  size_t ups = 0;
+  std::map<CheckId, int> perCheck;
+  FdLimit limit(96);
+  CheckRunner runner(io, rng, [&](CheckId id, const Outcome& o, const ResultEffect&) {
+    ++perCheck[id];
+    if (o.verdict == Verdict::Up) {
+      ++ups;
+    } else {
+      ++downs[o.reason];
+    }
+  });
+  EXPECT_EQ(runner.maxInFlight(), 48U) << "96 descriptors: half for probes";
+  if (overcommit) {
+    runner.setMaxInFlight(1000);
+  }
+  CheckParams p;
+  p.interval = milliseconds(100);
+  p.timeout = std::chrono::seconds(2);
+  for (int i = 0; i < 400; ++i) {
+    ASSERT_TRUE(runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), backend.port, "hi\n", "ok"}, p));
+  }
+  const double cpu0 = cpuSeconds();
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto deadline = t0 + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline &&
+         !(perCheck.size() == 400 &&
+           std::all_of(perCheck.begin(), perCheck.end(), [](auto& kv) { return kv.second >= 3; })))
+    io.run_for(milliseconds(10));
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double cpu = cpuSeconds() - cpu0;
+  EXPECT_EQ(perCheck.size(), 400U);
+  for (const auto& [id, n] : perCheck) {
+    EXPECT_GE(n, 3) << "check " << id;
+  }
+  for (const auto& [why, n] : downs) {
+    ADD_FAILURE() << n << " down results: " << why;
+  }
+  EXPECT_GT(ups, 1200U);
+  EXPECT_LT(cpu, 0.75 * wall) << "cpu " << cpu << " s in " << wall << " s";
+  if (overcommit) {
+    EXPECT_GT(runner.deferredTotal(), 0U) << "EMFILE was expected above 96 descriptors";
+  } else {
+    EXPECT_LE(runner.peakRunning(), 48U);
+  }
+  ::testing::Test::RecordProperty("results", static_cast<int>(ups));
+  ::testing::Test::RecordProperty("deferred", static_cast<int>(runner.deferredTotal()));
+  ::testing::Test::RecordProperty("peak_running", static_cast<int>(runner.peakRunning()));
+  std::printf("overcommit=%d: %zu results in %.2f s, cpu %.2f s, peak %zu running, %llu deferred\n",
+              overcommit ? 1 : 0, ups, wall, cpu, runner.peakRunning(),
+              static_cast<unsigned long long>(runner.deferredTotal()));
+}
+
+TEST(RunnerShortage, InFlightLimitKeepsUnderTheDescriptorLimit) {
+  runUnderDescriptorShortage(false);
+}
+
+TEST(RunnerShortage, ProbesOutOfDescriptorsAreDeferredNotFailed) {
+  runUnderDescriptorShortage(true);
 }
 
 }  // namespace

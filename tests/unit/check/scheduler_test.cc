@@ -216,6 +216,33 @@ TEST_F(SchedulerTest, StartupSpreadingOf10kChecks) {
   EXPECT_LE(maxLater, 50) << "steady state (seed 42 gives 39)";
 }
 
+TEST_F(SchedulerTest, TakeDueLimitLeavesTheRestDueAndDeferCountsNoResult) {
+  CheckParams p;
+  p.interval = seconds(1);
+  p.fall = 1;
+  for (int i = 0; i < 10; ++i) {
+    sched_.add(p, clock_.now());
+  }
+  clock_.advance(seconds(2));  // all ten overdue
+  const auto first = sched_.takeDue(clock_.now(), 4);
+  ASSERT_EQ(first.size(), 4U);
+  ASSERT_TRUE(sched_.nextDue().has_value());
+  EXPECT_LE(*sched_.nextDue(), clock_.now()) << "the six left over are still due";
+  // A probe that could not start goes back without a result: no fall, no probe counted.
+  sched_.defer(first[0], clock_.now() + milliseconds(50));
+  const CheckStatus* st = sched_.status(first[0]);
+  ASSERT_NE(st, nullptr);
+  EXPECT_FALSE(st->inFlight);
+  EXPECT_TRUE(st->up);
+  EXPECT_EQ(st->probes, 0U);
+  EXPECT_EQ(st->nextDue, clock_.now() + milliseconds(50));
+  sched_.defer(first[0], clock_.now());  // not in flight any more: ignored
+  EXPECT_EQ(sched_.status(first[0])->nextDue, clock_.now() + milliseconds(50));
+  EXPECT_EQ(sched_.takeDue(clock_.now()).size(), 6U);
+  clock_.advance(milliseconds(50));
+  EXPECT_EQ(sched_.takeDue(clock_.now()), std::vector<CheckId>{first[0]});
+}
+
 TEST(VanDerCorput, FirstValues) {
   EXPECT_DOUBLE_EQ(vanDerCorput(0), 0.0);
   EXPECT_DOUBLE_EQ(vanDerCorput(1), 0.5);
