@@ -4,6 +4,7 @@
 #include <limits>
 #include <optional>
 #include <type_traits>
+#include <unordered_map>
 #include <variant>
 
 namespace lvsd::daemon {
@@ -440,45 +441,60 @@ std::string encodeOne(const T& v) {
 
 }  // namespace
 
-ConfigEncoding ConfigEncoding::of(const config::Config& config) {
-  ConfigEncoding e;
-  e.sections.resize(kPlainSections);
-  for (size_t i = 0; i < kPlainSections; ++i) {
-    Writer w(e.sections[i]);
-    codeSection(w, config, i);
+namespace {
+
+bool sectionEqual(const config::Config& a, const config::Config& b, size_t i) {
+  switch (i) {
+    case 0:
+      return a.source_file == b.source_file;
+    case 1:
+      return a.global == b.global;
+    case 2:
+      return a.vrrp_scripts == b.vrrp_scripts;
+    case 3:
+      return a.track_files == b.track_files;
+    case 4:
+      return a.track_processes == b.track_processes;
+    case 5:
+      return a.check_scripts == b.check_scripts;
+    case 6:
+      return a.vrrp_instances == b.vrrp_instances;
+    default:
+      return a.sync_groups == b.sync_groups;
   }
-  e.virtualServers.reserve(config.virtual_servers.size());
-  e.byName.reserve(config.virtual_servers.size());
-  for (size_t i = 0; i < config.virtual_servers.size(); ++i) {
-    e.virtualServers.push_back(encodeOne(config.virtual_servers[i]));
-    e.names.push_back(config.virtual_servers[i].name);
-    e.byName.emplace(config.virtual_servers[i].name, i);
-  }
-  return e;
 }
 
-ConfigUpdate makeUpdate(const ConfigEncoding& from, const ConfigEncoding& to) {
+}  // namespace
+
+ConfigUpdate makeUpdate(const config::Config& from, const config::Config& to) {
   ConfigUpdate u;
   for (size_t i = 0; i < kPlainSections; ++i) {
-    if (i >= from.sections.size() || from.sections[i] != to.sections[i]) {
+    if (!sectionEqual(from, to, i)) {
       u.changed |= 1U << i;
     }
   }
-  // Virtual servers: reuse the base's server of the same name when it encodes identically.
-  std::vector<uint64_t> refs(to.virtualServers.size(), 0);
-  bool vsChanged = from.virtualServers.size() != to.virtualServers.size();
-  for (size_t i = 0; i < to.virtualServers.size(); ++i) {
-    size_t j = i;
-    if (j >= from.virtualServers.size() || from.virtualServers[j] != to.virtualServers[i]) {
-      // Moved or changed: look it up by name (config order may change).
-      j = from.virtualServers.size();
-      const auto f = from.byName.find(to.names[i]);
-      if (f != from.byName.end() && from.virtualServers[f->second] == to.virtualServers[i]) {
-        j = f->second;
-      }
-      vsChanged = true;
+  // Virtual servers: same position first; else the base's server of the same name.
+  const auto& fv = from.virtual_servers;
+  const auto& tv = to.virtual_servers;
+  std::vector<uint64_t> refs(tv.size(), 0);
+  std::unordered_map<std::string_view, size_t> byName;  // built on the first mismatch
+  bool vsChanged = fv.size() != tv.size();
+  for (size_t i = 0; i < tv.size(); ++i) {
+    if (i < fv.size() && fv[i] == tv[i]) {
+      refs[i] = i + 1;
+      continue;
     }
-    refs[i] = j < from.virtualServers.size() ? j + 1 : 0;
+    vsChanged = true;
+    if (byName.empty()) {
+      byName.reserve(fv.size());
+      for (size_t j = 0; j < fv.size(); ++j) {
+        byName.emplace(fv[j].name, j);
+      }
+    }
+    const auto f = byName.find(tv[i].name);
+    if (f != byName.end() && fv[f->second] == tv[i]) {
+      refs[i] = f->second + 1;
+    }
   }
   if (vsChanged) {
     u.changed |= section::kVirtualServers;
@@ -488,15 +504,15 @@ ConfigUpdate makeUpdate(const ConfigEncoding& from, const ConfigEncoding& to) {
   w.varint(u.changed);
   for (size_t i = 0; i < kPlainSections; ++i) {
     if ((u.changed & (1U << i)) != 0) {
-      u.payload.append(to.sections[i]);
+      codeSection(w, to, i);
     }
   }
   if (vsChanged) {
-    w.varint(to.virtualServers.size());
-    for (size_t i = 0; i < refs.size(); ++i) {
+    w.varint(tv.size());
+    for (size_t i = 0; i < tv.size(); ++i) {
       w.varint(refs[i]);
       if (refs[i] == 0) {
-        u.payload.append(to.virtualServers[i]);
+        w.put(tv[i]);
         ++u.serversSent;
       }
     }

@@ -13,7 +13,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -40,16 +39,6 @@ inline constexpr uint32_t kVrrp =
 inline constexpr uint32_t kChecker = kGlobal | kCheckScripts | kVirtualServers;
 }  // namespace section
 
-/// A config in encoded form, kept by the supervisor to compute the next update cheaply.
-struct ConfigEncoding {
-  std::vector<std::string> sections;               ///< one per section bit except kVirtualServers
-  std::vector<std::string> virtualServers;         ///< one per virtual server, config order
-  std::vector<std::string> names;                  ///< their names
-  std::unordered_map<std::string, size_t> byName;  ///< virtual server name -> index
-
-  static ConfigEncoding of(const config::Config& config);
-};
-
 /// An update from @p from to @p to.
 struct ConfigUpdate {
   std::string payload;
@@ -57,8 +46,11 @@ struct ConfigUpdate {
   size_t serversSent = 0;  ///< virtual servers carried in full (the others by reference)
 };
 
-/// @return the update that turns a child holding @p from into one holding @p to.
-ConfigUpdate makeUpdate(const ConfigEncoding& from, const ConfigEncoding& to);
+/// @return the update that turns a child holding @p from into one holding @p to. Sections and
+/// virtual servers are compared with the model's operator== (cheap: nothing is encoded but what
+/// changed); an unchanged virtual server is referenced by its index in @p from, found by name
+/// when the order changed.
+ConfigUpdate makeUpdate(const config::Config& from, const config::Config& to);
 
 /// Applies @p payload to @p base (unchanged on error). @return the changed-section mask.
 Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload);

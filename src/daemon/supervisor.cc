@@ -61,7 +61,6 @@ Supervisor::Supervisor(asio::io_context& io, SupervisorOptions options, config::
     }
     return nullptr;
   });
-  encoding_ = ConfigEncoding::of(config_);
   signals_.add(SIGCHLD);
   registerCommands();
 }

@@ -17,7 +17,6 @@
 #include "ctl/protocol.h"
 #include "daemon/backoff.h"
 #include "daemon/child.h"
-#include "daemon/config_codec.h"
 #include "daemon/control_server.h"
 #include "daemon/ipvs_command.h"
 #include "daemon/notify.h"
@@ -98,7 +97,6 @@ private:
   boost::asio::io_context& io_;
   SupervisorOptions opts_;
   config::Config config_;
-  ConfigEncoding encoding_;  ///< config_ encoded: the base of the next update to the children
   /// Operator overrides [{vs, rs, mode, weight}]: kept here so they survive a checker restart
   /// and reloads (for servers still in the config), not an lvsd restart.
   ctl::Json overrides_ = ctl::Json::array();

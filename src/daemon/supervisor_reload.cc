@@ -46,13 +46,11 @@ ctl::Json Supervisor::reload(std::string_view trigger) {
       log_.notice("control_socket/pid_file changes take effect at the next restart",
                   {{"event", "reload_needs_restart"}});
     }
-    config_ = std::move(*loaded.config);
     // The children get what changed, against the config they hold (daemon/config_codec.h).
     const auto t0 = Clock::now();
-    ConfigEncoding next = ConfigEncoding::of(config_);
-    const ConfigUpdate update = makeUpdate(encoding_, next);
-    encoding_ = std::move(next);
+    const ConfigUpdate update = makeUpdate(config_, *loaded.config);
     const auto encodeTime = Clock::now() - t0;
+    config_ = std::move(*loaded.config);
     // Operator overrides stay for servers the new config still has.
     ctl::Json kept = ctl::Json::array();
     for (const auto& o : overrides_) {

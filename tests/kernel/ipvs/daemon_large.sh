@@ -4,7 +4,9 @@
 # prints exactly what ipvsadm prints, measures how long `lvsctl status` takes while a dump is
 # in flight, and times a reload that changes one weight (kernel shows it, polled every 20 ms).
 # Args: [SERVICES] [REALS] [MAX_STATUS_S] (status must answer within that many seconds while a
-# dump is in flight; default 5, lvsctl's own timeout). Files: lvsd, lvsctl, lib.sh, daemon_lib.sh.
+# dump is in flight; default 5, lvsctl's own timeout). Files: lvsd, lvsctl, lib.sh, daemon_lib.sh,
+# and /usr/sbin/keepalived when present (-f /usr/sbin/keepalived:/usr/sbin/keepalived): the same
+# reload timed with keepalived in the same guest run.
 . "$TEST_DIR/lib.sh"
 . "$TEST_DIR/daemon_lib.sh"
 NS=${1:-1000}
@@ -65,6 +67,7 @@ expect_same "$T/a.txt" "$T/l.txt" "lvsctl ipvs differs from ipvsadm -Ln"
 [ "$(grep -c '^TCP' "$T/l.txt")" = "$NS" ] || fail "not $NS services"
 
 step "lvsctl status while an ipvs dump is in flight"
+t1=$(now); ctl status > /dev/null || fail "status failed"; echo "RESULT status_idle_s=$(since "$t1")"
 t0=$(now)
 big ipvs --stats > /dev/null &
 dump=$!
