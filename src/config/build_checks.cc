@@ -42,8 +42,9 @@ constexpr std::string_view kAllSpecific[] = {
     "require_reply", "name",       "query_type",    "rcode",       "agent_port", "send",
     "script",        "args",       "user",          "invert"};
 
-bool contains(std::initializer_list<std::string_view> l, std::string_view k) {
-  return std::find(l.begin(), l.end(), k) != l.end();
+template <class List>
+bool contains(const List& l, std::string_view k) {
+  return std::find(std::begin(l), std::end(l), k) != std::end(l);
 }
 
 std::string regexError(const std::string& pattern) {
@@ -234,7 +235,7 @@ void buildChecks(GroupReader& rs, const VirtualServer& vs, uint16_t rsPort,
                  std::vector<Check>& out) {
   out.reserve(rs.length("checks"));
   forEachGroup(rs, "checks", [&](GroupReader& c, size_t) {
-    Check ck;
+    Check& ck = out.emplace_back();
     const TypeKeys* tk = nullptr;
     std::string type;
     if (c.str("type", type, Need::Required)) {
@@ -252,13 +253,21 @@ void buildChecks(GroupReader& rs, const VirtualServer& vs, uint16_t rsPort,
       for (const auto& child : c.node().children) {
         c.take(child.name);  // avoid a cascade of "unknown setting"
       }
+      out.pop_back();
       return;
     }
     ck.type = tk->type;
-    for (std::string_view k : kAllSpecific) {
-      if (c.has(k) && !contains(tk->keys, k)) {
-        c.error(k, "not valid for checks of type \"" + type + "\"");
-        c.take(k);
+    // Members that belong to other check types, reported in kAllSpecific order. Most checks have
+    // none: one pass over their few members tells.
+    const auto& members = c.node().children;
+    if (std::any_of(members.begin(), members.end(), [&](const Node& m) {
+          return contains(kAllSpecific, m.name) && !contains(tk->keys, m.name);
+        })) {
+      for (std::string_view k : kAllSpecific) {
+        if (c.has(k) && !contains(tk->keys, k)) {
+          c.error(k, "not valid for checks of type \"" + type + "\"");
+          c.take(k);
+        }
       }
     }
     ck.interval = vs.delay_loop;
@@ -275,8 +284,8 @@ void buildChecks(GroupReader& rs, const VirtualServer& vs, uint16_t rsPort,
     c.duration("retry_delay", ck.retry_delay, Duration{0}, day);
     const bool local = ck.type == CheckType::Script || ck.type == CheckType::File;
     for (const char* k : {"connect_address", "connect_port", "bind_address"}) {
-      if (c.has(k) &&
-          (local || (ck.type == CheckType::Icmp && std::string_view(k) == "connect_port"))) {
+      if ((local || (ck.type == CheckType::Icmp && std::string_view(k) == "connect_port")) &&
+          c.has(k)) {
         c.error(k, "not valid for checks of type \"" + type + "\"");
         c.take(k);
       }
@@ -292,7 +301,6 @@ void buildChecks(GroupReader& rs, const VirtualServer& vs, uint16_t rsPort,
     if (needsPort && !ck.connect_port && rsPort == 0) {
       c.error("connect_port", "missing required setting (the real server has no port)");
     }
-    out.push_back(std::move(ck));
   });
 }
 

@@ -267,15 +267,6 @@ GroupReader::GroupReader(Context& ctx, const Node& group, std::string path)
   }
 }
 
-uint64_t GroupReader::nameBit(std::string_view key) {
-  if (key.empty()) {
-    return 1;
-  }
-  const size_t h = key.size() * 7 + static_cast<unsigned char>(key.front()) +
-                   static_cast<size_t>(static_cast<unsigned char>(key.back())) * 3;
-  return uint64_t{1} << (h & 63);
-}
-
 size_t GroupReader::find(std::string_view key) const {
   if ((nameBits_ & nameBit(key)) == 0) {
     return std::string_view::npos;
@@ -305,10 +296,6 @@ bool GroupReader::taken(size_t index) const {
     return (takenBits_ & (uint64_t{1} << index)) != 0;
   }
   return !takenMore_.empty() && takenMore_[index];
-}
-
-bool GroupReader::has(std::string_view key) const {
-  return valid_ && find(key) != std::string_view::npos;
 }
 
 size_t GroupReader::length(std::string_view key) const {

@@ -91,7 +91,9 @@ public:
   [[nodiscard]] std::string pathOf(std::string_view key) const { return memberPath(path_, key); }
   /// pathOf(@p key), spelled out only if needed.
   [[nodiscard]] PathRef pathRef(std::string_view key) const { return {path_, key}; }
-  [[nodiscard]] bool has(std::string_view key) const;
+  [[nodiscard]] bool has(std::string_view key) const {
+    return valid_ && (nameBits_ & nameBit(key)) != 0 && find(key) != std::string_view::npos;
+  }
   /// Number of elements of the list/array/group member @p key (0 when absent or a scalar); does
   /// not take it. For reserving.
   [[nodiscard]] size_t length(std::string_view key) const;
@@ -157,7 +159,14 @@ private:
   [[nodiscard]] bool taken(size_t index) const;
 
   /// One bit per member name (a cheap hash), so most absent keys cost no string compare.
-  static uint64_t nameBit(std::string_view key);
+  static uint64_t nameBit(std::string_view key) {
+    if (key.empty()) {
+      return 1;
+    }
+    const size_t h = key.size() * 7 + static_cast<unsigned char>(key.front()) +
+                     static_cast<size_t>(static_cast<unsigned char>(key.back())) * 3;
+    return uint64_t{1} << (h & 63);
+  }
 
   static constexpr size_t kInlineKeys = 48;
   static constexpr size_t kInlineMembers = 64;
