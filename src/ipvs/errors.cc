@@ -45,7 +45,12 @@ std::string cause(const IpvsOp& op, int err) {
                "forwarding/tunnel settings)";
       }
       if (op.kind == OpKind::StartDaemon) {
-        return "invalid sync daemon settings (interface name, syncid, group?)";
+        // Linux refuses a sync daemon while any destination's family differs from its
+        // service's (ip_vs_genl_new_daemon: mixed_address_family_dests > 0); checked in the
+        // 6.1 guest with ipvsadm too.
+        return "invalid sync daemon settings (interface name, syncid, group?), or the table has a "
+               "destination whose address family differs from its service's (an IPv4 tunnel real "
+               "server in an IPv6 service): the kernel's sync protocol cannot carry those";
       }
       return "invalid argument (rejected by the kernel)";
     case EPERM:

@@ -90,6 +90,15 @@ echo "RESULT reload_one_weight_s=$(since "$t0")"
 synced() { big ipvs --json > "$T/ipvs.json" && grep -Eq '"syncs": 2,?$' "$T/ipvs.json"; }
 poll synced
 expect_ops 1 reload
+# the same kind of change triggered as keepalived's is below (SIGHUP, no lvsctl process)
+gen 7
+t0=$(now)
+kill -HUP "$LVSD_PID"
+poll has_weight 7
+echo "RESULT reload_sighup_one_weight_s=$(since "$t0")"
+synced3() { big ipvs --json > "$T/ipvs.json" && grep -Eq '"syncs": 3,?$' "$T/ipvs.json"; }
+poll synced3
+expect_ops 1 reload
 cat "$T/lvsd.log"
 stop_lvsd TERM
 
