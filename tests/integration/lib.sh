@@ -8,6 +8,10 @@
 #   on_exit CMD...                   registers cleanup, run in reverse order at exit
 #   spawn_bg VAR CMD...              starts CMD in the background, stores its pid in VAR, kills it at exit
 #   poll_until SECONDS WHAT CMD...   re-runs CMD until it succeeds or the deadline passes (fails the test)
+#   wait_for SECONDS CMD...          the same, but returns 1 at the deadline (for tests that count
+#                                    failures and go on); SECONDS may be fractional
+#   holds SECONDS CMD...             CMD keeps succeeding for SECONDS (returns 1 when it stops)
+#   require_cmd CMD                  skip when CMD is not installed (fails when CI=true)
 #   wait_socket PATH [SECONDS]       polls until PATH is a listening unix socket
 #   wait_exit PID [SECONDS]          polls until PID is gone
 #   fail MSG / pass MSG / note MSG
@@ -48,6 +52,10 @@ trap 'exit 130' INT TERM
 
 require_root() {
   [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
+}
+
+require_cmd() {
+  command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (scripts/install-deps.sh)"
 }
 
 require_netns() {
@@ -96,6 +104,37 @@ poll_until() {
       fail "timed out after ${secs}s waiting for: $what"
     fi
     sleep 0.05  # polling interval, not a wait for the event
+  done
+}
+
+_lib_now_ns() { date +%s%N; }
+_lib_secs_to_ns() { awk "BEGIN { printf \"%.0f\", $1 * 1000000000 }"; }
+
+# wait_for SECONDS CMD... : CMD is retried every 20 ms; returns 1 (and says what) at the deadline.
+wait_for() {
+  local deadline=$(($(_lib_now_ns) + $(_lib_secs_to_ns "$1")))
+  shift
+  until "$@" >/dev/null 2>&1; do
+    if [ "$(_lib_now_ns)" -gt "$deadline" ]; then
+      local what="$*"
+      echo "timed out waiting for: ${what:0:100}" >&2
+      return 1
+    fi
+    sleep 0.02  # polling interval, not a wait for the event
+  done
+}
+
+# holds SECONDS CMD... : CMD must keep succeeding for SECONDS (checked every 100 ms).
+holds() {
+  local deadline=$(($(_lib_now_ns) + $(_lib_secs_to_ns "$1")))
+  shift
+  while [ "$(_lib_now_ns)" -lt "$deadline" ]; do
+    "$@" >/dev/null 2>&1 || {
+      local what="$*"
+      echo "stopped holding: ${what:0:100}" >&2
+      return 1
+    }
+    sleep 0.1  # sampling interval of the condition
   done
 }
 

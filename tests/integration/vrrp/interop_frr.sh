@@ -3,8 +3,8 @@
 # with their own sockets), VRRPv2 and VRRPv3, FRR in both roles. FRR puts the VIP on a macvlan
 # with the virtual MAC and protodowns it while Backup; its state is read with vtysh.
 source "$(dirname "$0")/lib_vrrp.sh" "$1"
-need_root
-need_cmd vtysh
+require_netns
+require_cmd vtysh
 [ -x /usr/lib/frr/vrrpd ] && [ -x /usr/lib/frr/zebra ] || skip "frr (zebra, vrrpd) not installed"
 id frr >/dev/null 2>&1 || skip "no frr user (frr package incomplete)"
 topology 2
@@ -29,7 +29,7 @@ CONF
   for d in zebra vrrpd; do
     ip netns exec "$(ns n2)" /usr/lib/frr/$d -d -u frr -g frr -z "$FRR/zserv.api" \
       -i "$FRR/$d.pid" --vty_socket "$FRR" -f "$FRR/$d.conf" -P 0 >>"$FRR/log" 2>&1
-    poll_until 10 test -s "$FRR/$d.pid"
+    wait_for 10 test -s "$FRR/$d.pid"
     PIDS+=("$(cat "$FRR/$d.pid")")
   done
 }
@@ -58,16 +58,16 @@ for version in 2 3; do
     advert_int = $adv; virtual_ipaddresses = ( \"10.77.0.100/24\" ); garp = { master_delay = 0; };
   } );" >/dev/null
   start_frr "$version" 200 "$ms"
-  check "v$version: FRR (200) is master" poll_until 15 frr_is Master
+  check "v$version: FRR (200) is master" wait_for 15 frr_is Master
   start_node n1
-  check "v$version: lvsd (100) is backup" poll_until 10 is_state n1 backup
-  check "v$version: lvsd sees FRR as master" poll_until 10 bash -c '[ "$(field n1 master_address)" = 10.77.0.2 ]'
+  check "v$version: lvsd (100) is backup" wait_for 10 is_state n1 backup
+  check "v$version: lvsd sees FRR as master" wait_for 10 bash -c '[ "$(field n1 master_address)" = 10.77.0.2 ]'
   check "v$version: lvsd stays backup" holds 3 is_state n1 backup
   check "v$version: lvsd rejected none of FRR's adverts" test "$(field n1 counters.rejected_total)" = 0
   stop_frr
-  check "v$version: lvsd master after FRR is killed" poll_until 10 is_state n1 master
+  check "v$version: lvsd master after FRR is killed" wait_for 10 is_state n1 master
   start_frr "$version" 50 "$ms"
-  check "v$version: lower-priority FRR becomes backup" poll_until 15 frr_is Backup
+  check "v$version: lower-priority FRR becomes backup" wait_for 15 frr_is Backup
   check "v$version: FRR stays backup (accepts lvsd's adverts)" holds 3 frr_is Backup
   check "v$version: FRR counted lvsd's adverts" test "$(frr_rx)" -gt 0
   check "v$version: lvsd stays master" is_state n1 master

@@ -3,8 +3,8 @@
 # both roles: lvsd follows a keepalived master (no VIP, master address known, nothing rejected),
 # takes over when it is killed, and stays master against a lower-priority keepalived.
 source "$(dirname "$0")/lib_vrrp.sh" "$1"
-need_root
-need_cmd keepalived
+require_netns
+require_cmd keepalived
 topology 2
 
 ka_conf() { # VERSION PRIORITY ADVERT_INT
@@ -54,11 +54,11 @@ for version in 2 3; do
   # keepalived master, lvsd backup.
   ka_conf "$version" 200 "$adv"
   start_ka
-  poll_until 10 ka_has_vip || true
+  wait_for 10 ka_has_vip || true
   start_node n1
-  check "v$version: keepalived (200) is master" poll_until 10 ka_has_vip
-  check "v$version: lvsd (100) is backup" poll_until 10 is_state n1 backup
-  check "v$version: lvsd sees keepalived as master" poll_until 10 \
+  check "v$version: keepalived (200) is master" wait_for 10 ka_has_vip
+  check "v$version: lvsd (100) is backup" wait_for 10 is_state n1 backup
+  check "v$version: lvsd sees keepalived as master" wait_for 10 \
     bash -c "[ \"\$($(declare -f field ctl); TMP=$TMP LVSCTL=$LVSCTL field n1 master_address)\" = 10.77.0.2 ]"
   check "v$version: lvsd stays backup (no dual master)" holds 3 is_state n1 backup
   check "v$version: lvsd rejected none of keepalived's adverts" \
@@ -67,7 +67,7 @@ for version in 2 3; do
 
   # keepalived killed: lvsd takes over.
   stop_ka
-  check "v$version: lvsd master after keepalived is killed" poll_until 10 is_state n1 master
+  check "v$version: lvsd master after keepalived is killed" wait_for 10 is_state n1 master
 
   # keepalived restarted with lower priority: stays backup, lvsd stays master.
   ka_conf "$version" 50 "$adv"

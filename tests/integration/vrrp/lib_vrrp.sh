@@ -1,8 +1,10 @@
-# Shared helpers for the VRRP integration tests (sourced). Topology: a namespace holding a bridge,
-# nodes n1..n3 and a client, each attached by a veth pair. Everything the test creates is removed
-# on exit. Waiting is always poll_until with a deadline, never a fixed sleep.
+# Shared helpers for the VRRP integration tests (sourced; builds on ../lib.sh). Topology: a
+# namespace holding a bridge, nodes n1..n3 and a client, each attached by a veth pair. Everything
+# the test creates is removed on exit. Waiting is always wait_for with a deadline, never a fixed
+# sleep.
 #   usage from a test: source lib_vrrp.sh BUILD_DIR
-set -euo pipefail
+# shellcheck source=../lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"  # skip, require_netns/_cmd, wait_for, holds
 
 BUILD=${1:?usage: $0 BUILD_DIR}
 LVSD=$BUILD/src/daemon/lvsd
@@ -13,13 +15,12 @@ chmod 755 "$TMP"
 TAG=v$$
 PIDS=()
 NETNS=()
-NAMES=()
 FAILS=0
 PASSES=0
 
 ns() { echo "${TAG}$1"; }
 
-cleanup() {
+vrrp_cleanup() {
   local p n
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
@@ -30,49 +31,7 @@ cleanup() {
   done
   if [ "${KEEP_TMP:-}" != 1 ]; then rm -rf "$TMP"; fi
 }
-trap cleanup EXIT
-
-skip() {
-  if [ "${CI:-}" = true ]; then
-    echo "FAIL (CI=true, cannot skip): $*" >&2
-    exit 1
-  fi
-  echo "SKIP: $*"
-  exit 77
-}
-
-need_root() {
-  [ "$(id -u)" = 0 ] || skip "needs root (network namespaces)"
-  ip netns add "${TAG}probe" 2>/dev/null || skip "cannot create network namespaces"
-  ip netns del "${TAG}probe"
-}
-
-need_cmd() { command -v "$1" >/dev/null 2>&1 || skip "$1 not installed (scripts/install-deps.sh)"; }
-
-# poll_until SECONDS CMD...: retries CMD every 20 ms until it succeeds or the deadline passes.
-ns_of() { awk "BEGIN { printf \"%.0f\", $1 * 1000000000 }"; }
-poll_until() {
-  local deadline=$(($(date +%s%N) + $(ns_of "$1")))
-  shift
-  until "$@" >/dev/null 2>&1; do
-    if [ "$(date +%s%N)" -gt "$deadline" ]; then
-      local what="$*"
-      echo "timed out waiting for: ${POLL_WHAT:-${what:0:100}}" >&2
-      return 1
-    fi
-    sleep 0.02
-  done
-}
-
-# holds SECONDS CMD...: CMD must keep succeeding for SECONDS (checked every 100 ms).
-holds() {
-  local deadline=$(($(date +%s%N) + $(ns_of "$1")))
-  shift
-  while [ "$(date +%s%N)" -lt "$deadline" ]; do
-    "$@" >/dev/null 2>&1 || { local what="$*"; echo "stopped holding: ${what:0:100}" >&2; return 1; }
-    sleep 0.1
-  done
-}
+on_exit vrrp_cleanup
 
 ok() { echo "ok - $*"; PASSES=$((PASSES + 1)); }
 not_ok() { echo "not ok - $*"; FAILS=$((FAILS + 1)); }
@@ -114,7 +73,7 @@ topology() {
   done
   # Wait until every node has its link-local address (source of IPv6 adverts).
   for i in $(seq 1 "$n"); do
-    poll_until 10 sh -c "ip -n $(ns "n$i") -6 addr show dev eth0 scope link | grep -q fe80"
+    wait_for 10 sh -c "ip -n $(ns "n$i") -6 addr show dev eth0 scope link | grep -q fe80"
   done
 }
 
@@ -143,7 +102,7 @@ start_node() {
     >>"$dir/log" 2>&1 &
   PIDS+=($!)
   eval "PID_$node=$!"
-  poll_until 10 test -S "$dir/lvsd.sock"
+  wait_for 10 test -S "$dir/lvsd.sock"
 }
 
 node_pid() { eval "echo \${PID_$1}"; }

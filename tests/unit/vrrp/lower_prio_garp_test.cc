@@ -57,10 +57,14 @@ TEST(LowerPrioGarp, ResetAllowsABurstAtOnce) {
   EXPECT_EQ(g.onLowerPriorityAdvert(clock.now()), 2U);
 }
 
-TEST(LowerPrioGarp, ZeroDelayBurstsOnEveryAdvert) {
+TEST(LowerPrioGarp, ZeroDelayIsStillOneBurstPerSecond) {
+  // lower_prio_delay defaults to master_delay, often 0: a flood must not be amplified anyway.
   ManualClock clock;
   LowerPrioGarp g(1, milliseconds(0));
   EXPECT_EQ(g.onLowerPriorityAdvert(clock.now()), 1U);
+  clock.advance(milliseconds(999));
+  EXPECT_EQ(g.onLowerPriorityAdvert(clock.now()), 0U);
+  clock.advance(milliseconds(1));
   EXPECT_EQ(g.onLowerPriorityAdvert(clock.now()), 1U);
 }
 
