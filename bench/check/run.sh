@@ -109,7 +109,7 @@ while time.time() < end:
     except OSError:
         time.sleep(0.1)
 PY
-for _ in $(seq 1 300); do  # until the checker child reports its checks (at most 30 s)
+for _ in $(seq 1 1200); do  # until the checker child reports its checks (at most 120 s)
   # (into a file: grep -q on a pipe would SIGPIPE lvsctl and fail the pipeline under pipefail)
   "$LVSCTL" -s "$DIR/lvsd.sock" checks --json >"$DIR/checks.json" 2>/dev/null || true
   grep -q results_total "$DIR/checks.json" && break

@@ -267,12 +267,16 @@ void CheckEngine::flush() {
     const MonoTime t0 = now();
     apply_(config_, pool_, changes, pendingTrigger_);
     lastFlushEnd_ = now();
-    flushGap_ = std::min<Duration>(4 * (lastFlushEnd_ - t0), std::chrono::seconds(1));
+    flushGap_ = std::min<Duration>(4 * (lastFlushEnd_ - t0), std::chrono::seconds(30));
   }
 }
 
 void CheckEngine::armTick() {
   const auto next = pool_.nextTick(now());
+  if (next == tickArmedFor_) {
+    return;  // called after every result: leave the timer alone unless the next tick moved
+  }
+  tickArmedFor_ = next;
   if (!next) {
     tickTimer_.cancel();
     return;
@@ -283,6 +287,7 @@ void CheckEngine::armTick() {
         if (ec || alive.expired()) {
           return;
         }
+        tickArmedFor_.reset();
         queue(pool_.tick(now()), "slow start");
         armTick();
       });

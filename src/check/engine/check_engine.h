@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,7 +85,8 @@ private:
   std::string pendingTrigger_;
   bool flushPosted_ = false;
   boost::asio::steady_timer tickTimer_;
-  /// Flushes are spaced by 4x the cost of the last one (at most 1 s): when programming IPVS
+  std::optional<MonoTime> tickArmedFor_;  ///< re-arm only when the next tick moves
+  /// Flushes are spaced by 4x the cost of the last one (at most 30 s): when programming IPVS
   /// gets slow (huge tables, emulated CPUs) the loop still spends most of its time on probes.
   boost::asio::steady_timer flushTimer_;
   MonoTime lastFlushEnd_{};

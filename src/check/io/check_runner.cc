@@ -86,7 +86,10 @@ void CheckRunner::remove(CheckId id) {
 void CheckRunner::arm() {
   const auto next = sched_.nextDue();
   if (!next || running_ >= maxInFlight_) {
-    timer_.cancel();  // nothing due, or full: the next completion re-arms
+    if (armedFor_) {
+      timer_.cancel();  // nothing due, or full: the next completion re-arms
+      armedFor_.reset();
+    }
     return;
   }
   // Probes due within one batch window start together: their socket events then arrive in the
@@ -94,10 +97,18 @@ void CheckRunner::arm() {
   // most kBatchWindow, well inside the schedule's jitter).
   const auto since = next->time_since_epoch();
   const auto rounded = (since + kBatchWindow - Duration(1)) / kBatchWindow * kBatchWindow;
-  timer_.expires_at(MonoTime(std::chrono::duration_cast<MonoTime::duration>(rounded)));
+  const MonoTime at(std::chrono::duration_cast<MonoTime::duration>(rounded));
+  // Every result calls arm(); the timer is only moved when it must fire earlier. Firing early
+  // for nothing is cheap (onTimer re-arms), re-arming per result is not (a timerfd_settime).
+  if (armedFor_ && *armedFor_ <= at) {
+    return;
+  }
+  armedFor_ = at;
+  timer_.expires_at(at);
   timer_.async_wait(
       [this, alive = std::weak_ptr<bool>(alive_)](const boost::system::error_code& ec) {
         if (!ec && !alive.expired()) {
+          armedFor_.reset();
           onTimer();
         }
       });

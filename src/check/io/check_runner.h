@@ -80,6 +80,8 @@ private:
   boost::asio::steady_timer timer_;
   OnResult onResult_;
   std::unordered_map<CheckId, Entry> entries_;
+  /// When the loop timer is armed for (re-arming costs a timerfd_settime, expensive in VMs).
+  std::optional<MonoTime> armedFor_;
   size_t running_ = 0;
   size_t peak_ = 0;
   size_t maxInFlight_;
