@@ -234,7 +234,6 @@ static inline u32 lvsd_chbl_reduce(u64 x, u32 m, u64 minv)
 struct lvsd_chbl_hot {
 	void *ref; /* the includer's destination; the core does not use it */
 	u32 thr; /* accept while load < thr (0: always take the exact test) */
-	u32 w; /* weight seen by the last recount, clamped */
 };
 
 /* Load totals shared by the picks of one service (benign races). */
@@ -258,10 +257,8 @@ static inline void lvsd_chbl_cache_init(struct lvsd_chbl_cache *c,
 {
 	u32 i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		hot[i].thr = 0;
-		hot[i].w = 0;
-	}
 	c->load = 0;
 	c->wsum = 0;
 	c->minv = ~0ULL / m;
@@ -312,8 +309,9 @@ struct lvsd_chbl_ops {
  * ceil(c * (L + 1) * w / W) as long as rthr <= r, and L only grows between
  * recounts.  So they are rewritten (rthr = r - r / 16, a little below, so
  * that small swings of L leave them alone) only when r fell below rthr, rose
- * by more than 1/8 above it (they would be needlessly low), or a weight or c
- * changed.
+ * by more than 1/8 above it (they would be needlessly low), c changed, or W
+ * changed (a weight changed: the module rebuilds on every weight change
+ * anyway, so each threshold's w is the live one).
  */
 static inline void lvsd_chbl_recount(struct lvsd_chbl_cache *c,
 				     const struct lvsd_chbl_ops *ops,
@@ -329,10 +327,6 @@ static inline void lvsd_chbl_recount(struct lvsd_chbl_cache *c,
 
 		if (w > LVSD_CHBL_MAX_WEIGHT)
 			w = LVSD_CHBL_MAX_WEIGHT;
-		if (LVSD_READ_ONCE(hot[i].w) != w) {
-			LVSD_WRITE_ONCE(hot[i].w, w);
-			redo = true;
-		}
 		if (!w)
 			continue;
 		wsum += w;
@@ -346,6 +340,7 @@ static inline void lvsd_chbl_recount(struct lvsd_chbl_cache *c,
 		if (LVSD_READ_ONCE(c->dfor) != d) {
 			LVSD_WRITE_ONCE(c->dinv, ~0ULL / d);
 			LVSD_WRITE_ONCE(c->dfor, d);
+			redo = true; /* a weight changed */
 		}
 		/* x < 2^42: r = x * 2^24 / d, rounded down by < 8 / 2^24 */
 		r = (u64)(((__uint128_t)x * LVSD_READ_ONCE(c->dinv)) >>
@@ -358,7 +353,11 @@ static inline void lvsd_chbl_recount(struct lvsd_chbl_cache *c,
 		rt = r - (r >> 4);
 		for (i = 0; i < n; i++) {
 			/* rt < 2^48, w < 2^16: no overflow */
-			t = (rt * LVSD_READ_ONCE(hot[i].w) + (1ULL << LVSD_CHBL_FRAC) - 1) >>
+			u32 w = ops->weight(ctx, i);
+
+			if (w > LVSD_CHBL_MAX_WEIGHT)
+				w = LVSD_CHBL_MAX_WEIGHT;
+			t = (rt * w + (1ULL << LVSD_CHBL_FRAC) - 1) >>
 			    LVSD_CHBL_FRAC;
 			if (t > (1ULL << LVSD_CHBL_FRAC))
 				t = 1ULL << LVSD_CHBL_FRAC;
