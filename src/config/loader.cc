@@ -90,6 +90,27 @@ public:
   Converter(const std::string& mainFile, std::string includeDir, Diagnostics& diags)
       : mainFile_(mainFile), includeDir_(std::move(includeDir)), diags_(diags) {}
 
+  /// Converts the tree under @p root into @p out (children go to the node pool).
+  void convertRoot(const config_setting_t* root, Node& out) {
+    pool_.clear();
+    pool_.reserve(countBelow(root, 0));
+    convert(root, 0, out);
+  }
+
+private:
+  /// Number of nodes convert() creates below @p s (the pool size it needs).
+  static size_t countBelow(const config_setting_t* s, int depth) {
+    if (config_setting_is_aggregate(s) == 0 || depth >= kMaxDepth) {
+      return 0;
+    }
+    const int length = config_setting_length(s);
+    size_t n = static_cast<size_t>(std::max(length, 0));
+    for (int i = 0; i < length; ++i) {
+      n += countBelow(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1);
+    }
+    return n;
+  }
+
   void convert(const config_setting_t* s, int depth, Node& n) {
     n.file = file(config_setting_source_file(s));
     n.line = static_cast<int>(config_setting_source_line(s));
@@ -128,11 +149,17 @@ public:
           diags_.push_back({std::string(n.file), n.line, settingPath(s), "nested too deeply"});
           break;
         }
-        const int length = config_setting_length(s);
-        n.children.resize(static_cast<size_t>(std::max(length, 0)));
-        for (int i = 0; i < length; ++i) {
+        const auto length = static_cast<size_t>(std::max(config_setting_length(s), 0));
+        const size_t first = pool_.size();
+        if (pool_.capacity() - first < length) {  // countBelow() makes this unreachable
+          diags_.push_back({std::string(n.file), n.line, settingPath(s), "internal error"});
+          break;
+        }
+        pool_.resize(first + length);  // within the reserved capacity: no node moves
+        n.children = std::span<const Node>(pool_.data() + first, length);
+        for (size_t i = 0; i < length; ++i) {
           convert(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1,
-                  n.children[static_cast<size_t>(i)]);
+                  pool_[first + i]);
         }
         break;
       }
@@ -158,10 +185,10 @@ public:
     return *lastName_;
   }
 
-private:
   const std::string& mainFile_;
   std::string includeDir_;
   Diagnostics& diags_;
+  std::vector<Node> pool_;         // every node but the root; reserved once, never reallocated
   std::deque<std::string> names_;  // stable addresses: Node::file views them
   std::vector<std::pair<const char*, const std::string*>> cache_;
   const char* lastRaw_ = nullptr;
@@ -173,7 +200,7 @@ LoadResult finish(Parsed& parsed, const std::string& name, LoadPhases* phases) {
   const auto t0 = CpuClock::now();
   Converter conv(name, parsed.includeDir(), r.errors);
   Node root;
-  conv.convert(config_root_setting(parsed.get()), 0, root);
+  conv.convertRoot(config_root_setting(parsed.get()), root);
   root.file = name;
   const auto t1 = CpuClock::now();
   if (phases != nullptr) {
