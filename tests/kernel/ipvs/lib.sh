@@ -10,9 +10,19 @@ modprobe -a ip_vs ip_vs_rr ip_vs_wrr ip_vs_sh ip_vs_mh ip_vs_lc ip_vs_wlc ip_vs_
 expect_same() { diff -u "$1" "$2" || fail "$3"; }
 
 # Topology for traffic: client ns --veth-- director (this ns, VIP on c-host) --bridge-- backend
-# namespaces b1..bN answering "This is service #n" on port 80 (NAT: director is their gateway).
+# namespaces b1..bN at 10.0.2.1n (NAT: director is their gateway).
+# topology N [START READY]: shell functions called as START n ADDR (start backend n, e.g. with
+# "ip netns exec bn CMD", returning once started) and READY n ADDR (succeeds once it answers the
+# client namespace). Default: busybox httpd answering "This is service #n" on port 80.
 VIP=10.0.0.100
-topology() {  # topology N
+httpd_start() {
+  mkdir -p "$T/www$1"
+  echo "This is service #$1" > "$T/www$1/index.html"
+  ip netns exec b$1 busybox httpd -p 80 -h "$T/www$1"
+}
+httpd_ready() { ip netns exec client timeout 3 busybox wget -q -O /dev/null "http://$2/" 2>/dev/null; }
+topology() {  # topology N [START READY]
+  local start=${2:-httpd_start} ready=${3:-httpd_ready}
   sysctl -qw net.ipv4.ip_forward=1
   ip netns add client
   ip link add c-host type veth peer name c-ns netns client
@@ -35,14 +45,12 @@ topology() {  # topology N
     ip -n b$n link set b$n-ns up
     ip -n b$n link set lo up
     ip -n b$n route add default via 10.0.2.1
-    mkdir -p "$T/www$n"
-    echo "This is service #$n" > "$T/www$n/index.html"
-    ip netns exec b$n busybox httpd -p 80 -h "$T/www$n"
+    "$start" "$n" "10.0.2.1$n"
   done
   # wait (with a deadline) until every backend answers directly
   for n in $(seq 1 "$1"); do
     local deadline=$(( $(date +%s) + 20 ))
-    until ip netns exec client timeout 3 busybox wget -q -O /dev/null http://10.0.2.1$n/ 2>/dev/null; do
+    until "$ready" "$n" "10.0.2.1$n"; do
       [ "$(date +%s)" -lt $deadline ] || fail "backend b$n does not answer"
       sleep 0.1
     done

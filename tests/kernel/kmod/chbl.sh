@@ -19,14 +19,7 @@ PROBE=$TEST_DIR/chbl_probe
 FIRST=10.1.1.1 # clients FIRST, FIRST+1, ... (NCLIENTS <= 250 keeps them in 10.1.1.0/24)
 RIPS=(10.0.2.11 10.0.2.12 10.0.2.13 10.0.2.14 10.0.2.15)
 T=${TMPDIR:-/tmp}
-chbl_cleanup() {
-  ipvsadm -C 2>/dev/null || true
-  for n in client b1 b2 b3 b4 b5; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null; done
-  for n in client b1 b2 b3 b4 b5; do ip netns del "$n" 2>/dev/null; done
-  ip link del c-host 2>/dev/null; ip link del br-rs 2>/dev/null
-  true
-}
-trap chbl_cleanup EXIT
+trap cleanup EXIT
 dmesg -c >/dev/null
 [ "$NCLIENTS" -le 250 ] || fail "at most 250 clients"
 
@@ -39,36 +32,14 @@ ipvsadm -Ln | grep -q "TCP  $VIP:80 chbl" || fail "service not listed with chbl"
 [ "$(cat /sys/module/ip_vs_chbl/parameters/load_factor)" = 125 ] || fail "load_factor default"
 
 step "topology: $NCLIENTS client addresses, ${#RIPS[@]} backends"
-sysctl -qw net.ipv4.ip_forward=1
-ip netns add client
-ip link add c-host type veth peer name c-ns
-ip link set c-ns netns client
-ip addr add 10.1.0.1/16 dev c-host
-ip addr add $VIP/32 dev c-host
-ip link set c-host up
-ip -n client link set lo up
-ip -n client link set c-ns up
+# backends: chbl_probe serve (answers its address); ready once it answers the client's own address
+chbl_start() { ip netns exec "b$1" "$PROBE" serve "$2" 80 & }
+chbl_ready() { ip netns exec client "$PROBE" map "$2" 80 10.0.1.2 1 >/dev/null 2>&1; }
+topology ${#RIPS[@]} chbl_start chbl_ready
+# the clients: NCLIENTS more source addresses on the client's veth, 10.1.1.0/24 in 10.1.0.0/16
+ip addr add 10.1.0.1/16 dev c-host || fail "director address for the clients"
 for i in $(seq 1 "$NCLIENTS"); do echo "addr add 10.1.1.$i/16 dev c-ns"; done | ip -n client -batch - ||
   fail "client addresses"
-ip -n client route add default via 10.1.0.1
-ip link add br-rs type bridge
-ip addr add 10.0.2.1/24 dev br-rs
-ip link set br-rs up
-for n in 1 2 3 4 5; do
-  ip netns add b$n
-  ip link add b$n-host type veth peer name b$n-ns
-  ip link set b$n-host master br-rs up
-  ip link set b$n-ns netns b$n
-  ip -n b$n addr add 10.0.2.1$n/24 dev b$n-ns
-  ip -n b$n link set b$n-ns up
-  ip -n b$n link set lo up
-  ip -n b$n route add default via 10.0.2.1
-  ip netns exec b$n "$PROBE" serve 10.0.2.1$n 80 &
-done
-for n in 1 2 3 4 5; do
-  poll_until 10 ip netns exec client "$PROBE" map 10.0.2.1$n 80 $FIRST 1 >/dev/null 2>&1 ||
-    fail "backend $n not reachable"
-done
 for r in "${RIPS[@]}"; do ipvsadm -a -t $VIP:80 -r "$r":80 -m -w 1 || fail "add $r"; done
 ipvsadm -Ln
 

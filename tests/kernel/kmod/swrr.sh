@@ -22,7 +22,7 @@ ipvsadm -Ln | grep -q "TCP  $VIP:80 swrr" || fail "service not listed with swrr"
 ipvsadm -D -t $VIP:80
 
 step "topology"
-topology
+topology 3
 
 step "15 connections at 3:1:1"
 svc 81 swrr 3 1 1
