@@ -267,7 +267,11 @@ void CheckEngine::flush() {
     const MonoTime t0 = now();
     apply_(config_, pool_, changes, pendingTrigger_);
     lastFlushEnd_ = now();
-    flushGap_ = std::min<Duration>(4 * (lastFlushEnd_ - t0), std::chrono::seconds(30));
+    // Cheap applies (the normal case) are not spaced: one sync per loop turn, as before.
+    const Duration cost = lastFlushEnd_ - t0;
+    flushGap_ = cost < std::chrono::milliseconds(100)
+                    ? Duration{}
+                    : std::min<Duration>(4 * cost, std::chrono::seconds(30));
   }
 }
 

@@ -86,8 +86,9 @@ private:
   bool flushPosted_ = false;
   boost::asio::steady_timer tickTimer_;
   std::optional<MonoTime> tickArmedFor_;  ///< re-arm only when the next tick moves
-  /// Flushes are spaced by 4x the cost of the last one (at most 30 s): when programming IPVS
-  /// gets slow (huge tables, emulated CPUs) the loop still spends most of its time on probes.
+  /// After an apply that took 100 ms or more, the next flush waits 4x that long (at most
+  /// 30 s): when programming IPVS gets slow (huge tables, emulated CPUs) the loop still spends
+  /// most of its time on probes. Cheaper applies are not spaced.
   boost::asio::steady_timer flushTimer_;
   MonoTime lastFlushEnd_{};
   Duration flushGap_{};
