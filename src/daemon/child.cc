@@ -150,7 +150,10 @@ void ChildChannel::onReload(uint64_t generation, const std::string& payload) {
     io_.stop();
     return;
   }
-  if (reload_ && (*changed & reloadSections_) != 0) {
+  // An engine reloads when a section it uses changed, or when nothing changed at all: an
+  // explicit reload of the same file re-applies it (e.g. retries a refused service now).
+  const bool relevant = *changed == 0 || (*changed & reloadSections_) != 0;
+  if (reload_ && relevant) {
     auto r = reload_(config_);
     if (!r) {
       result.ok = false;
@@ -160,7 +163,7 @@ void ChildChannel::onReload(uint64_t generation, const std::string& payload) {
   if (result.ok) {
     generation_ = generation;
     log_.info("config generation " + std::to_string(generation_) + " applied" +
-                  ((*changed & reloadSections_) != 0 ? "" : " (no change for this child)"),
+                  (relevant ? "" : " (no change for this child)"),
               {{"event", "child_reload"}, {"generation", std::to_string(generation_)}});
   } else {
     log_.error("reload failed: " + result.error, {{"event", "child_reload_failed"}});

@@ -39,8 +39,9 @@ public:
   /// The engine's status object, sent with every report (extensible: engines add what they like).
   void setStatusProvider(std::function<ctl::Json()> provider) { status_ = std::move(provider); }
   /// Applies a new, already validated config. An error is reported to the supervisor and logged;
-  /// the engine keeps its old state. The handler runs only when a section in @p sections
-  /// (daemon/config_codec.h section::*) changed; otherwise the generation moves on untouched.
+  /// the engine keeps its old state. The handler runs when a section in @p sections
+  /// (daemon/config_codec.h section::*) changed, or when nothing changed at all (a reload of
+  /// the same file re-applies it); otherwise the generation moves on untouched.
   void setReloadHandler(std::function<Result<void>(const config::Config&)> handler,
                         uint32_t sections = 0xffffffffU) {
     reload_ = std::move(handler);

@@ -54,12 +54,14 @@ int modprobe(const std::string& module) {
 
 }  // namespace
 
-void IpvsManager::open() {
+void IpvsManager::open(bool loadModule) {
   if (prog_) {
     return;
   }
   auto p = ipvs::Programmer::open();
-  if (!p && modprobe("ip_vs") == 0) {
+  // modprobe runs synchronously on the checker's loop: at start and reload only, not on the
+  // periodic retries (a retry only looks for the netlink family again).
+  if (!p && loadModule && modprobe("ip_vs") == 0) {
     p = ipvs::Programmer::open();
   }
   if (!p) {
@@ -157,7 +159,7 @@ void IpvsManager::stop() {
 }
 
 void IpvsManager::retry() {
-  open();
+  open(/*loadModule=*/false);
   if (prog_) {
     sync("retry", desired_.table(), desired_.keys());
   }

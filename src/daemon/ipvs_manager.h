@@ -64,7 +64,7 @@ private:
     std::vector<std::string> errors;
   };
 
-  void open();
+  void open(bool loadModule = true);
   void sync(const std::string& trigger, const ipvs::Table& desired,
             std::vector<ipvs::ServiceKey> scope);
   /// modprobe ip_vs_<name> unless loaded. @return an error message, "" when available.
