@@ -91,24 +91,25 @@ public:
       : mainFile_(mainFile), includeDir_(std::move(includeDir)), diags_(diags) {}
 
   /// Converts the tree under @p root into @p out (children go to the node pool).
-  void convertRoot(const config_setting_t* root, Node& out) {
-    pool_.clear();
-    pool_.reserve(countBelow(root, 0));
-    convert(root, 0, out);
-  }
+  void convertRoot(const config_setting_t* root, Node& out) { convert(root, 0, out); }
 
 private:
-  /// Number of nodes convert() creates below @p s (the pool size it needs).
-  static size_t countBelow(const config_setting_t* s, int depth) {
-    if (config_setting_is_aggregate(s) == 0 || depth >= kMaxDepth) {
-      return 0;
+  /// @p n consecutive fresh nodes. Blocks of kBlockNodes (below glibc's mmap threshold, so a
+  /// reload reuses heap memory) or one block of @p n when larger; blocks never move.
+  std::span<Node> allocate(size_t n) {
+    if (n == 0) {
+      return {};
     }
-    const int length = config_setting_length(s);
-    size_t n = static_cast<size_t>(std::max(length, 0));
-    for (int i = 0; i < length; ++i) {
-      n += countBelow(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1);
+    if (blockLeft_ < n) {
+      const size_t size = std::max(kBlockNodes, n);
+      blocks_.push_back(std::make_unique<Node[]>(size));
+      next_ = blocks_.back().get();
+      blockLeft_ = size;
     }
-    return n;
+    std::span<Node> out(next_, n);
+    next_ += n;
+    blockLeft_ -= n;
+    return out;
   }
 
   void convert(const config_setting_t* s, int depth, Node& n) {
@@ -150,16 +151,10 @@ private:
           break;
         }
         const auto length = static_cast<size_t>(std::max(config_setting_length(s), 0));
-        const size_t first = pool_.size();
-        if (pool_.capacity() - first < length) {  // countBelow() makes this unreachable
-          diags_.push_back({std::string(n.file), n.line, settingPath(s), "internal error"});
-          break;
-        }
-        pool_.resize(first + length);  // within the reserved capacity: no node moves
-        n.children = std::span<const Node>(pool_.data() + first, length);
+        const std::span<Node> children = allocate(length);
+        n.children = children;
         for (size_t i = 0; i < length; ++i) {
-          convert(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1,
-                  pool_[first + i]);
+          convert(config_setting_get_elem(s, static_cast<unsigned>(i)), depth + 1, children[i]);
         }
         break;
       }
@@ -188,7 +183,10 @@ private:
   const std::string& mainFile_;
   std::string includeDir_;
   Diagnostics& diags_;
-  std::vector<Node> pool_;         // every node but the root; reserved once, never reallocated
+  static constexpr size_t kBlockNodes = 1024;
+  std::vector<std::unique_ptr<Node[]>> blocks_;  // every node but the root
+  Node* next_ = nullptr;
+  size_t blockLeft_ = 0;
   std::deque<std::string> names_;  // stable addresses: Node::file views them
   std::vector<std::pair<const char*, const std::string*>> cache_;
   const char* lastRaw_ = nullptr;
