@@ -1,5 +1,6 @@
 #include "daemon/config_codec.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -224,7 +225,7 @@ public:
   void get(std::vector<T>& v) {
     const size_t n = count();
     v.clear();
-    v.reserve(n);
+    v.reserve(std::min<size_t>(n, 256));  // n is bounded by the bytes left, not by sizeof(T)
     for (size_t i = 0; i < n && ok_; ++i) {
       get(v.emplace_back());
     }
@@ -540,7 +541,7 @@ Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload) {
   if ((changed & section::kVirtualServers) != 0) {
     const size_t n = r.count();
     std::vector<bool> used(base.virtual_servers.size(), false);
-    servers.reserve(n);
+    servers.reserve(std::min(n, base.virtual_servers.size() + 64));
     for (size_t i = 0; i < n && r.ok(); ++i) {
       const uint64_t ref = r.varint();
       if (ref == 0) {
