@@ -87,5 +87,25 @@ TEST(LargeConfig, LateErrorsNameTheirSettingAndLine) {
                 "\"weight\"?)");
 }
 
+TEST(LargeConfig, NestingDepthIsLimitedWithTheSettingsPath) {
+  // 32 levels are read; the 33rd is reported with libconfig's own path spelling.
+  std::string text = "x = { y = ( 1, 2, { z = ";
+  for (int i = 0; i < 35; ++i) {
+    text += "{ w = ";
+  }
+  text += "1;";
+  for (int i = 0; i < 35; ++i) {
+    text += "};";
+  }
+  text += " } ); };";
+  LoadResult r = loadString(text, "deep.conf");
+  ASSERT_EQ(r.errors.size(), 1U);
+  std::string path = "x.y.[2].z";
+  for (int i = 0; i < 28; ++i) {
+    path += ".w";
+  }
+  EXPECT_EQ(r.errors[0].toString(), "deep.conf:1: " + path + ": nested too deeply");
+}
+
 }  // namespace
 }  // namespace lvsd::config
