@@ -73,6 +73,7 @@ ctr() { field "$1" "counters.$2"; }
 t1_0=$(ctr n1 transitions)
 t2_0=$(ctr n2 transitions)
 m2_0=$(ctr n2 became_master)
+s1_0=$(ctr n1 adverts_sent)
 c1_0=$(ticks "$C1")
 c2_0=$(ticks "$C2")
 v1_0=$(ticks "$V1")
@@ -97,5 +98,7 @@ r1_1=$(ctl n1 checks --json | python3 -c "import json,sys; print(json.load(sys.s
 echo "n1 transitions: $(($(ctr n1 transitions) - t1_0)), n2 transitions: $(($(ctr n2 transitions) - t2_0)), n2 became_master: $(($(ctr n2 became_master) - m2_0))"
 echo "checker cpu: n1 $(python3 -c "print(f'{($c1_1-$c1_0)/$hz/$dt*100:.0f}%')"), n2 $(python3 -c "print(f'{($c2_1-$c2_0)/$hz/$dt*100:.0f}%')") of a core; n1 vrrp child $(python3 -c "print(f'{($v1_1-$v1_0)/$hz/$dt*100:.1f}%')")"
 echo "n1 check results/s: $(((r1_1 - r1_0) / dt))"
+# The Adver timer is re-armed when it fires, so a late timer shows up as fewer adverts sent.
+echo "n1 adverts sent: $(($(ctr n1 adverts_sent) - s1_0)) in ${dt} s (100/s expected)"
 echo "adverts seen by the client: $(cat "$TMP/sniff.json")"
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
