@@ -73,13 +73,22 @@ std::string fileName(const char* file, const std::string& mainFile, const std::s
 std::string settingPath(const config_setting_t* s) {
   std::vector<std::string> parts;
   for (; s != nullptr && config_setting_is_root(s) == 0; s = config_setting_parent(s)) {
-    const char* name = config_setting_name(s);
-    parts.push_back(name != nullptr ? std::string(name)
-                                    : "[" + std::to_string(config_setting_index(s)) + "]");
+    std::string part;
+    if (const char* name = config_setting_name(s)) {
+      part = name;
+    } else {
+      part += '[';
+      part += std::to_string(config_setting_index(s));
+      part += ']';
+    }
+    parts.push_back(std::move(part));
   }
   std::string path;
   for (auto it = parts.rbegin(); it != parts.rend(); ++it) {
-    path += (path.empty() ? "" : ".") + *it;
+    if (!path.empty()) {
+      path += '.';
+    }
+    path += *it;
   }
   return path;
 }

@@ -30,13 +30,16 @@ const char* kindName(Node::Kind k) {
 std::string Diagnostic::toString() const {
   std::string s = file;
   if (line > 0) {
-    s += ":" + std::to_string(line);
+    s += ':';
+    s += std::to_string(line);
   }
   s += ": ";
   if (!setting.empty()) {
-    s += setting + ": ";
+    s += setting;
+    s += ": ";
   }
-  return s + message;
+  s += message;
+  return s;
 }
 
 void Context::error(const Node& at, std::string path, std::string message) {
