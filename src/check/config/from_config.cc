@@ -103,12 +103,13 @@ CheckPlan planCheck(const config::Global& g, const config::VirtualServer& vs,
   const std::string where = formatEndpoint(addr, port);
   switch (c.type) {
     case config::CheckType::Tcp:
-      plan.spec = TcpSpec{addr, port, "", ""};
+      plan.spec = TcpSpec{addr, port, "", "", c.bind_address};
       plan.summary = "tcp " + where;
       break;
     case config::CheckType::Http:
     case config::CheckType::Https: {
       HttpSpec s = httpSpec(vs, c, addr, port);
+      s.source = c.bind_address;
       plan.summary =
           std::string(s.tls ? "https " : "http ") + s.method + " " + s.path + " " + where;
       plan.spec = std::move(s);
@@ -146,7 +147,7 @@ CheckPlan planCheck(const config::Global& g, const config::VirtualServer& vs,
       break;
     case config::CheckType::Agent: {
       const uint16_t agentPort = c.agent.port;
-      plan.spec = AgentSpec{addr, agentPort, c.agent.send};
+      plan.spec = AgentSpec{addr, agentPort, c.agent.send, c.bind_address};
       plan.summary = "agent " + formatEndpoint(addr, agentPort);
       break;
     }

@@ -3,6 +3,7 @@
 // the probe timeout comes from CheckParams.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <variant>
@@ -22,6 +23,7 @@ struct TcpSpec {
   uint16_t port = 0;
   std::string send;    ///< written after connect, if not empty
   std::string expect;  ///< must appear in the reply (first kStreamReplyMax bytes), if not empty
+  std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
   bool operator==(const TcpSpec&) const = default;
 };
 
@@ -41,6 +43,7 @@ struct HttpSpec {
   std::string caFile;    ///< trust anchors when verifying (default: system store)
   std::string certFile;  ///< client certificate (PEM), if any
   std::string keyFile;   ///< client key (PEM)
+  std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
   bool operator==(const HttpSpec&) const = default;
 };
 
@@ -92,7 +95,8 @@ struct FileSpec {
 struct AgentSpec {
   IpAddress address;
   uint16_t port = 0;
-  std::string send;  ///< HAProxy agent-send string, if any
+  std::string send;                 ///< HAProxy agent-send string, if any
+  std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
   bool operator==(const AgentSpec&) const = default;
 };
 

@@ -65,6 +65,9 @@ public:
 private:
   using Self = HttpRun<Stream>;
   void begin() override {
+    if (const auto ec = bindSource(lowest(stream_), sh_.ep, sh_.spec.source)) {
+      return finish(failure(ec, "bind: " + errText(ec)));
+    }
     lowest(stream_).async_connect(
         sh_.ep, [self = this->template selfAs<Self>()](const boost::system::error_code& ec) {
           self->onConnect(ec);

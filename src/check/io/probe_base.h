@@ -1,12 +1,16 @@
 #pragma once
 // Shared plumbing of one probe attempt: deadline timer, latency, exactly-once completion.
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <chrono>
+#include <optional>
 
 #include "check/io/probe.h"
 #include "common/address.h"
@@ -91,6 +95,24 @@ std::shared_ptr<ProbeRun> startRun(std::shared_ptr<T> run, ProbeDone done) {
 }
 
 std::string errText(const boost::system::error_code& ec);
+
+/// Opens @p s for @p peer's protocol and, with a @p source, binds it there (port 0): the
+/// probe's bind_address. Sockets without a source are left for async_connect to open.
+inline boost::system::error_code bindSource(asio::ip::tcp::socket& s,
+                                            const asio::ip::tcp::endpoint& peer,
+                                            const std::optional<IpAddress>& source) {
+  boost::system::error_code ec;
+  if (source) {
+    s.open(peer.protocol(), ec);
+    if (!ec) {
+      // The port is chosen at connect time, per destination (not one port per source).
+      const int one = 1;
+      (void)::setsockopt(s.native_handle(), IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
+      s.bind(asio::ip::tcp::endpoint(toAsio(*source), 0), ec);
+    }
+  }
+  return ec;
+}
 
 /// Closes a check connection with a reset (SO_LINGER {1, 0}), as HAProxy does for its checks:
 /// no FIN exchange and no TIME_WAIT on either side, so each check costs fewer packets (on

@@ -17,16 +17,20 @@ enum class Mode { Tcp, Agent };
 class StreamRun : public ProbeRunBase {
 public:
   StreamRun(asio::io_context& io, Duration timeout, Mode mode, asio::ip::tcp::endpoint ep,
-            std::string send, std::string expect)
+            std::optional<IpAddress> source, std::string send, std::string expect)
       : ProbeRunBase(io, timeout),
         mode_(mode),
         ep_(ep),
+        source_(source),
         send_(std::move(send)),
         expect_(std::move(expect)),
         sock_(io) {}
 
 private:
   void begin() override {
+    if (const auto ec = bindSource(sock_, ep_, source_)) {
+      return finish(failure(ec, "bind: " + errText(ec)));
+    }
     sock_.async_connect(ep_, [self = selfAs<StreamRun>()](const boost::system::error_code& ec) {
       self->onConnect(ec);
     });
@@ -98,6 +102,7 @@ private:
 
   Mode mode_;
   asio::ip::tcp::endpoint ep_;
+  std::optional<IpAddress> source_;
   std::string send_;
   std::string expect_;
   asio::ip::tcp::socket sock_;
@@ -107,15 +112,16 @@ private:
 class StreamProber : public Prober {
 public:
   StreamProber(asio::io_context& io, Duration timeout, Mode mode, asio::ip::tcp::endpoint ep,
-               std::string send, std::string expect)
+               std::optional<IpAddress> source, std::string send, std::string expect)
       : io_(io),
         timeout_(timeout),
         mode_(mode),
         ep_(ep),
+        source_(source),
         send_(std::move(send)),
         expect_(std::move(expect)) {}
   std::shared_ptr<ProbeRun> run(ProbeDone done) override {
-    return startRun(std::make_shared<StreamRun>(io_, timeout_, mode_, ep_, send_, expect_),
+    return startRun(std::make_shared<StreamRun>(io_, timeout_, mode_, ep_, source_, send_, expect_),
                     std::move(done));
   }
 
@@ -124,6 +130,7 @@ private:
   Duration timeout_;
   Mode mode_;
   asio::ip::tcp::endpoint ep_;
+  std::optional<IpAddress> source_;
   std::string send_;
   std::string expect_;
 };
@@ -135,7 +142,7 @@ ProberResult makeTcpProber(asio::io_context& io, const TcpSpec& s, Duration time
     return fail("tcp probe: port 0");
   }
   return std::unique_ptr<Prober>(std::make_unique<StreamProber>(
-      io, timeout, Mode::Tcp, asio::ip::tcp::endpoint(toAsio(s.address), s.port), s.send,
+      io, timeout, Mode::Tcp, asio::ip::tcp::endpoint(toAsio(s.address), s.port), s.source, s.send,
       s.expect));
 }
 
@@ -144,7 +151,8 @@ ProberResult makeAgentProber(asio::io_context& io, const AgentSpec& s, Duration 
     return fail("agent probe: port 0");
   }
   return std::unique_ptr<Prober>(std::make_unique<StreamProber>(
-      io, timeout, Mode::Agent, asio::ip::tcp::endpoint(toAsio(s.address), s.port), s.send, ""));
+      io, timeout, Mode::Agent, asio::ip::tcp::endpoint(toAsio(s.address), s.port), s.source,
+      s.send, ""));
 }
 
 }  // namespace lvsd::check

@@ -105,9 +105,9 @@ int main(int argc, char** argv) {
   }
   ProbeSpec spec;
   if (kind == "tcp") {
-    spec = TcpSpec{*ip, port, send, expect};
+    spec = TcpSpec{*ip, port, send, expect, std::nullopt};
   } else if (kind == "agent") {
-    spec = AgentSpec{*ip, port, send};
+    spec = AgentSpec{*ip, port, send, std::nullopt};
   } else if (kind == "http" || kind == "https") {
     HttpSpec h;
     h.address = *ip;

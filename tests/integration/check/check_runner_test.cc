@@ -51,6 +51,11 @@ protected:
     acceptor_->async_accept([this](const boost::system::error_code& ec, asio::ip::tcp::socket s) {
       if (!ec) {
         ++accepted_;
+        boost::system::error_code pec;
+        const auto peer = s.remote_endpoint(pec);
+        if (!pec) {
+          peers_.push_back(peer.address().to_string());
+        }
         held_.push_back(std::move(s));  // open and silent until the test ends
         accept();
       }
@@ -63,6 +68,7 @@ protected:
   uint16_t port_ = 0;
   int accepted_ = 0;
   std::vector<asio::ip::tcp::socket> held_;
+  std::vector<std::string> peers_;  ///< source addresses of accepted connections
   std::vector<std::pair<CheckId, ResultEffect>> results_;
 
   /// The results end with exactly @p n - 1 Pending and then one Changed (a probe that was
@@ -90,7 +96,7 @@ TEST_F(RunnerTest, FallAndRiseAgainstARealListener) {
   p.timeout = milliseconds(200);
   p.fall = 2;
   p.rise = 3;
-  auto id = runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), port_, "", ""}, p);
+  auto id = runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), port_, "", "", std::nullopt}, p);
   ASSERT_TRUE(id) << id.error().message;
   ASSERT_TRUE(runUntil([&] { return results_.size() >= 3; }));
   for (const auto& [rid, e] : results_) {
@@ -127,7 +133,8 @@ TEST_F(RunnerTest, RemoveCancelsARunningProbeAndBadSpecsAreRejected) {
   CheckParams p;
   p.interval = milliseconds(10);
   p.timeout = std::chrono::seconds(30);
-  auto id = runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), port_, "hello", "never"}, p);
+  auto id =
+      runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), port_, "hello", "never", std::nullopt}, p);
   ASSERT_TRUE(id);
   ASSERT_TRUE(runUntil([&] { return runner.running() == 1; }));
   runner.remove(*id);
@@ -138,6 +145,41 @@ TEST_F(RunnerTest, RemoveCancelsARunningProbeAndBadSpecsAreRejected) {
   HttpSpec badRegex;
   badRegex.regex = "(";
   EXPECT_FALSE(runner.add(badRegex, p));
+}
+
+TEST_F(RunnerTest, BindAddressIsTheSourceOfTcpAndHttpProbes) {
+  listen();
+  CheckRunner runner(io_, rng_, [this](CheckId id, const Outcome&, const ResultEffect& e) {
+    results_.emplace_back(id, e);
+  });
+  // Probes that wait for a reply (none comes): the connection is still open when the listener
+  // accepts it and reads its peer address (a reset one would have none).
+  CheckParams p;
+  p.interval = milliseconds(20);
+  p.timeout = milliseconds(300);
+  const IpAddress lo = *IpAddress::parse("127.0.0.1");
+  ASSERT_TRUE(runner.add(TcpSpec{lo, port_, "x", "never", IpAddress::parse("127.0.0.2")}, p));
+  ASSERT_TRUE(runUntil([&] { return peers_.size() >= 2; }));
+  for (const auto& a : peers_) {
+    EXPECT_EQ(a, "127.0.0.2");
+  }
+  peers_.clear();
+  CheckRunner http(io_, rng_, [](CheckId, const Outcome&, const ResultEffect&) {});
+  HttpSpec hs;
+  hs.address = lo;
+  hs.port = port_;
+  hs.source = IpAddress::parse("127.0.0.3");
+  ASSERT_TRUE(http.add(hs, p));
+  ASSERT_TRUE(runUntil([&] { return !peers_.empty(); }));
+  EXPECT_EQ(peers_.front(), "127.0.0.3");
+  // An address the host does not have: every probe is down for it (bind fails).
+  std::vector<std::string> reasons;
+  CheckRunner bad(io_, rng_, [&](CheckId, const Outcome& o, const ResultEffect&) {
+    reasons.push_back(o.reason);
+  });
+  ASSERT_TRUE(bad.add(TcpSpec{lo, port_, "", "", IpAddress::parse("192.0.2.55")}, p));
+  ASSERT_TRUE(runUntil([&] { return !reasons.empty(); }));
+  EXPECT_NE(reasons.front().find("bind"), std::string::npos) << reasons.front();
 }
 
 /// A backend in a child process (its own descriptor limit): reads a line, answers "ok\n" 20 ms
@@ -260,7 +302,8 @@ void runUnderDescriptorShortage(bool overcommit) {
   p.interval = milliseconds(100);
   p.timeout = std::chrono::seconds(2);
   for (int i = 0; i < 400; ++i) {
-    ASSERT_TRUE(runner.add(TcpSpec{*IpAddress::parse("127.0.0.1"), backend.port, "hi\n", "ok"}, p));
+    ASSERT_TRUE(runner.add(
+        TcpSpec{*IpAddress::parse("127.0.0.1"), backend.port, "hi\n", "ok", std::nullopt}, p));
   }
   const double cpu0 = cpuSeconds();
   const auto t0 = std::chrono::steady_clock::now();

@@ -100,6 +100,14 @@ TEST(CheckFromConfig, HttpDefaultsFromVirtualServer) {
   EXPECT_EQ(p.params.interval, seconds(2));  // delay_loop
   EXPECT_EQ(p.params.rise, 2U);
   EXPECT_EQ(p.summary, "http GET /health 10.0.1.1:9000");
+  EXPECT_FALSE(s.source.has_value());
+  // bind_address becomes the probe's source (TCP, agent and HTTP checks).
+  h.bind_address = ip("10.0.9.9");
+  EXPECT_EQ(std::get<HttpSpec>(planCheck(c.global, vs, vs.real_servers[0], h).spec).source,
+            ip("10.0.9.9"));
+  h.type = config::CheckType::Tcp;
+  EXPECT_EQ(std::get<TcpSpec>(planCheck(c.global, vs, vs.real_servers[0], h).spec).source,
+            ip("10.0.9.9"));
 }
 
 TEST(CheckFromConfig, FileScriptAndAlpha) {
