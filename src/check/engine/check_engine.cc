@@ -207,10 +207,29 @@ void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) 
   ++results_;
   const auto where = pool_.findCheck(id);
   const bool wasUp = where && pool_.virtuals()[where->first.vs].reals[where->first.rs].up;
+  const bool hadQuorum = where && pool_.virtuals()[where->first.vs].quorum.has();
   auto changes = pool_.onResult(id, o, e.up, now());
   if (where) {
     const Pool::Virtual& v = pool_.virtuals()[where->first.vs];
     const Pool::Real& r = v.reals[where->first.rs];
+    const size_t vi = where->first.vs;
+    const size_t ri = where->first.rs;
+    if (vi < config_.virtual_servers.size()) {
+      const config::VirtualServer& cv = config_.virtual_servers[vi];
+      if (r.up != wasUp && ri < cv.real_servers.size()) {
+        runCommand(r.up ? cv.real_servers[ri].notify_up : cv.real_servers[ri].notify_down,
+                   r.up ? "notify_up" : "notify_down");
+      }
+      if (v.quorum.has() != hadQuorum) {
+        log_.log(v.quorum.has() ? LogLevel::Notice : LogLevel::Warning,
+                 std::string("virtual server ") + v.name + (v.quorum.has() ? " gained" : " lost") +
+                     " quorum (" + std::to_string(v.servingSum) + " of " +
+                     std::to_string(v.quorumParams.quorum) + ")",
+                 {{"event", v.quorum.has() ? "quorum_up" : "quorum_down"}, {"service", v.name}});
+        runCommand(v.quorum.has() ? cv.quorum_up : cv.quorum_down,
+                   v.quorum.has() ? "quorum_up" : "quorum_down");
+      }
+    }
     if (r.up != wasUp) {
       const LogLevel level = r.up ? LogLevel::Notice : LogLevel::Warning;
       log_.log(level,
@@ -221,6 +240,66 @@ void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) 
   }
   queue(std::move(changes), "health");
   armTick();
+}
+
+std::vector<std::string> splitCommandLine(const std::string& command) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool inWord = false;
+  char quote = 0;
+  for (char c : command) {
+    if (quote != 0) {
+      if (c == quote) {
+        quote = 0;
+      } else {
+        cur += c;
+      }
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+      inWord = true;
+    } else if (c == ' ' || c == '\t') {
+      if (inWord) {
+        out.push_back(std::move(cur));
+        cur.clear();
+        inWord = false;
+      }
+    } else {
+      cur += c;
+      inWord = true;
+    }
+  }
+  if (inWord) {
+    out.push_back(std::move(cur));
+  }
+  return out;
+}
+
+void CheckEngine::runCommand(const std::string& command, const std::string& what) {
+  if (command.empty()) {
+    return;
+  }
+  ScriptSpec spec;
+  spec.argv = splitCommandLine(command);
+  spec.user = config_.global.script_user;
+  auto prober = makeProber(io_, spec, std::chrono::seconds(30));
+  if (!prober) {
+    log_.error(what + " command '" + command + "' cannot run: " + prober.error().message,
+               {{"event", "check_command_failed"}});
+    return;
+  }
+  auto slot = commands_.emplace(commands_.end());
+  slot->prober = std::move(prober.value());
+  slot->run = slot->prober->run(
+      [this, slot, what, command, alive = std::weak_ptr<bool>(alive_)](Outcome o) {
+        if (alive.expired()) {
+          return;
+        }
+        if (o.verdict != Verdict::Up) {
+          log_.warning(what + " command '" + command + "' failed: " + o.reason,
+                       {{"event", "check_command_failed"}});
+        }
+        commands_.erase(slot);
+      });
 }
 
 void CheckEngine::queue(std::vector<RealChange> changes, const char* trigger) {

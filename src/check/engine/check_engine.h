@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
+#include <list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -72,6 +73,9 @@ private:
   void flush();
   void armTick();
   void logChange(const RealChange& c);
+  /// Runs a notify_up/notify_down/quorum_up/quorum_down command as the script user, off the
+  /// loop (fork/exec, exit observed through a pidfd, killed after 30 s); failures are logged.
+  void runCommand(const std::string& command, const std::string& what);
 
   boost::asio::io_context& io_;
   Logger log_;
@@ -94,7 +98,15 @@ private:
   Duration flushGap_{};
   uint64_t results_ = 0;
   uint64_t changesTotal_ = 0;
+  struct Command {
+    std::unique_ptr<Prober> prober;
+    std::shared_ptr<ProbeRun> run;
+  };
+  std::list<Command> commands_;  ///< notify/quorum commands still running
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
+
+/// Splits "path arg1 arg2" on blanks; 'single' or "double" quotes group words.
+std::vector<std::string> splitCommandLine(const std::string& command);
 
 }  // namespace lvsd::check

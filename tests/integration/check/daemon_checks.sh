@@ -16,6 +16,8 @@ tmpdir_create DIR
 SOCK=$DIR/lvsd.sock
 for a in 10.77.0.1 10.77.0.2 10.77.0.3; do ip -n "$NS" addr add "$a/32" dev lo; done
 mkdir -p "$DIR/www" && echo ok >"$DIR/www/index.html"
+# notify/quorum commands run as the script user (nobody) and append to this log
+mkdir -p "$DIR/notify" && chmod o+x "$DIR" && chmod 777 "$DIR/notify"
 
 backend() {  # backend VAR ADDR : python http.server on ADDR:8080 in the namespace
   spawn_bg "$1" ip netns exec "$NS" python3 -m http.server --bind "$2" --directory "$DIR/www" \
@@ -28,12 +30,17 @@ poll_until 10 "backend 1 listening" listening 10.77.0.1
 poll_until 10 "backend 2 listening" listening 10.77.0.2
 
 cat >"$DIR/lvsd.conf" <<CONF
-global = { control_socket = "$SOCK"; pid_file = "$DIR/lvsd.pid"; log_target = "stderr"; };
+global = { control_socket = "$SOCK"; pid_file = "$DIR/lvsd.pid"; log_target = "stderr";
+  script_user = "nobody"; };
 virtual_servers = ( {
   name = "web"; address = "10.77.0.100"; port = 80; protocol = "tcp"; scheduler = "wrr";
-  delay_loop = 0.2;
+  delay_loop = 0.2; quorum = 6;
+  quorum_up = "/bin/sh -c 'echo quorum_up >> $DIR/notify/log'";
+  quorum_down = "/bin/sh -c 'echo quorum_down >> $DIR/notify/log'";
   real_servers = (
     { address = "10.77.0.1"; port = 8080; weight = 5;
+      notify_up = "/bin/sh -c 'echo \"up \$(id -un)\" >> $DIR/notify/log'";
+      notify_down = "/bin/sh -c 'echo down >> $DIR/notify/log'";
       checks = ( { type = "http"; path = "/index.html"; timeout = 0.5; rise = 2; fall = 2; } ); },
     { address = "10.77.0.2"; port = 8080; weight = 3;
       checks = ( { type = "tcp"; timeout = 0.5; rise = 1; fall = 1; } ); },
@@ -75,11 +82,18 @@ pass "failing backend marked down in ${took}s"
 assert_eq False "$(rs in_service 10.77.0.1)" "down server out of service"
 assert_contains "$(rs reason 10.77.0.1)" "connect" "reason names the connect failure"
 assert_eq 1 "$(rs transitions 10.77.0.1)" "one transition counted"
+logged() { grep -qx "$1" "$DIR/notify/log" 2>/dev/null; }
+poll_until 5 "notify_down ran" logged down
+poll_until 5 "quorum_down ran (weights 3 + 1 < quorum 6)" logged quorum_down
 
 backend B1 10.77.0.1
 poll_until 5 "10.77.0.1 up again" is state 10.77.0.1 up
 assert_eq 5 "$(rs weight 10.77.0.1)" "weight back after recovery"
 assert_eq 2 "$(rs transitions 10.77.0.1)" "two transitions counted"
+poll_until 5 "notify_up ran as the script user" logged "up nobody"
+poll_until 5 "quorum_up ran" logged quorum_up
+assert_eq "down quorum_down" "$(head -2 "$DIR/notify/log" | sort | tr '\n' ' ' | sed 's/ $//')" \
+  "nothing ran before the first transition"
 
 # Operator commands at runtime (no reload).
 ctl weight web 10.77.0.2:8080 7 >/dev/null
