@@ -86,6 +86,7 @@ void buildGlobal(GroupReader& root, Global& out) {
     requireAbsolute(g, "notify_fifo", out.notify_fifo);
   }
   g.str("notify_fifo_script", out.notify_fifo_script);
+  g.integer("vrrp_rt_priority", out.vrrp_rt_priority, 0, 99);
   if (!out.notify_fifo_script.empty() && out.notify_fifo.empty()) {
     g.error("notify_fifo_script", "needs notify_fifo");
   }

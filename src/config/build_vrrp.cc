@@ -200,7 +200,7 @@ void readGarp(GroupReader& g, Garp& garp) {
     garp.lower_prio_repeat = garp.master_repeat;
   }
   g.duration("lower_prio_delay", garp.lower_prio_delay, Duration{0}, hour);
-  g.integer("lower_prio_repeat", garp.lower_prio_repeat, 1, 1000);
+  g.integer("lower_prio_repeat", garp.lower_prio_repeat, 0, 1000);
   g.duration("interval", garp.interval, Duration{0}, Duration{1000});
   g.duration("na_interval", garp.na_interval, Duration{0}, Duration{1000});
 }

@@ -76,6 +76,8 @@ struct Global {
   std::string script_user = "lvsd_script";  ///< unprivileged user for scripts
   std::string notify_fifo;                  ///< FIFO receiving VRRP state lines ("" = none)
   std::string notify_fifo_script;           ///< command started with the FIFO path as last argument
+  /// SCHED_FIFO priority of the VRRP child (keepalived's vrrp_rt_priority); 0 = normal scheduling.
+  uint32_t vrrp_rt_priority = 10;
   std::string control_socket = "/run/lvsd/lvsd.sock";  ///< unix socket for lvsctl
   uint32_t control_socket_mode = 0660;                 ///< permissions of that socket
   std::string control_socket_group;                    ///< group owning the socket ("" = root)
@@ -188,7 +190,7 @@ struct Garp {
   Duration master_refresh{0};          ///< periodic refresh while MASTER (0 = off)
   uint32_t master_refresh_repeat = 1;  ///< GARPs per refresh
   Duration lower_prio_delay{5000};     ///< burst delay after a lower-priority advert as MASTER
-  uint32_t lower_prio_repeat = 5;      ///< GARPs per lower-priority burst
+  uint32_t lower_prio_repeat = 5;      ///< GARPs per lower-priority burst (0 = no burst)
   Duration interval{0};                ///< gap between GARPs in a burst
   Duration na_interval{0};             ///< gap between unsolicited NAs in a burst
   bool operator==(const Garp&) const = default;

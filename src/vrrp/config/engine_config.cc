@@ -161,7 +161,7 @@ Result<EngineConfig> mapConfig(const config::Config& config) {
   out.scriptUser = config.global.script_user;
   out.notifyFifo = config.global.notify_fifo;
   out.notifyFifoScript = config.global.notify_fifo_script;
-  out.realtimePriority = kDefaultRealtimePriority;
+  out.realtimePriority = static_cast<uint8_t>(config.global.vrrp_rt_priority);
   for (const auto& vi : config.vrrp_instances) {
     out.instances.push_back(mapInstance(config, vi));
   }

@@ -106,8 +106,8 @@ struct EngineConfig {
   std::string scriptUser;
   std::string notifyFifo;        ///< "" = none
   std::string notifyFifoScript;  ///< reader started with the FIFO path
-  /// SCHED_FIFO priority of the engine's process (keepalived's vrrp_rt_priority; 0 = normal
-  /// scheduling). Not in the config model yet: mapConfig sets kDefaultRealtimePriority.
+  /// SCHED_FIFO priority of the engine's process (global.vrrp_rt_priority, keepalived's
+  /// vrrp_rt_priority; 0 = normal scheduling; default kDefaultRealtimePriority).
   uint8_t realtimePriority = 0;
   std::vector<InstanceConfig> instances;
   /// Every instance is in exactly one group; instances outside a sync group get their own.

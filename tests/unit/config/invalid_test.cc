@@ -100,6 +100,8 @@ const BadCase kCases[] = {
      "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
      " version = 3; virtual_ipaddresses = (\"10.0.0.1\"); advert_int = 41; } );\n",
      2, "vrrp_instances[0].advert_int", "at most 40.95 s"},
+    {"vrrp_rt_priority_out_of_range", "global = { vrrp_rt_priority = 100; };\n", 1,
+     "global.vrrp_rt_priority", "out of range 0..99"},
     {"track_weight_out_of_range",
      "vrrp_scripts = ( { name = \"s\"; path = \"/bin/true\";\n  weight = 255; } );\n", 2,
      "vrrp_scripts[0].weight", "out of range -254..254"},

@@ -80,6 +80,20 @@ TEST(ValidConfig, NotifyFifoAndItsScript) {
   EXPECT_EQ(r.config->global.notify_fifo_script, "/bin/reader -v");
 }
 
+TEST(ValidConfig, VrrpRealtimePriorityAndLowerPrioBurstOff) {
+  LoadResult d = loadString("", "f.conf");
+  ASSERT_TRUE(d.config.has_value());
+  EXPECT_EQ(d.config->global.vrrp_rt_priority, 10U);
+  LoadResult r = loadString(
+      "global = { vrrp_rt_priority = 0; };\n"
+      "vrrp_instances = ( { name = \"VI_1\"; interface = \"eth0\"; vrid = 1;\n"
+      " virtual_ipaddresses = (\"10.0.0.1\"); garp = { lower_prio_repeat = 0; }; } );\n",
+      "f.conf");
+  ASSERT_TRUE(r.config.has_value()) << (r.errors.empty() ? "" : r.errors[0].toString());
+  EXPECT_EQ(r.config->global.vrrp_rt_priority, 0U);
+  EXPECT_EQ(r.config->vrrp_instances[0].garp.lower_prio_repeat, 0U);
+}
+
 TEST(ValidConfig, DefaultsFollowKeepalivedAndRfc) {
   LoadResult r = loadString(
       "vrrp_instances = ( { name = \"V\"; interface = \"eth0\"; vrid = 9;\n"

@@ -92,6 +92,9 @@ TEST(EngineConfig, MapsInstancesGroupsAndTracking) {
   ASSERT_EQ(m->groups.size(), 2U);
   EXPECT_EQ(m->groups[0].members, (std::vector<size_t>{0, 2}));
   EXPECT_EQ(m->groups[1].members, (std::vector<size_t>{1}));
+  EXPECT_EQ(m->realtimePriority, kDefaultRealtimePriority);
+  c.global.vrrp_rt_priority = 0;
+  EXPECT_EQ(mapConfig(c)->realtimePriority, 0U);
 }
 
 TEST(EngineConfig, VmacInterfaces) {
