@@ -1,6 +1,7 @@
 #include "ipvs/diff.h"
 
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 
 namespace lvsd::ipvs {
@@ -36,14 +37,16 @@ namespace {
 // state - wrr's current weight, mh/sh lookup tables - from the final destinations and weights,
 // as `ipvsadm -e ... ; ipvsadm -E -s new` would), then removals.
 void diffService(const Service& have, const Service& want, std::vector<IpvsOp>& ops) {
+  const DestIndex haveAt(have.dests);
+  const DestIndex wantAt(want.dests);
   for (const auto& d : want.dests) {
-    if (have.findDest(d.addr, d.port) == nullptr) {
+    if (haveAt.find(d.addr, d.port) == DestIndex::npos) {
       ops.push_back(IpvsOp::addDest(want.key, d));
     }
   }
   for (const auto& d : want.dests) {
-    const Destination* h = have.findDest(d.addr, d.port);
-    if (h != nullptr && !h->sameSettings(d)) {
+    const size_t h = haveAt.find(d.addr, d.port);
+    if (h != DestIndex::npos && !have.dests[h].sameSettings(d)) {
       ops.push_back(IpvsOp::editDest(want.key, d));
     }
   }
@@ -51,7 +54,7 @@ void diffService(const Service& have, const Service& want, std::vector<IpvsOp>& 
     ops.push_back(IpvsOp::editService(want));
   }
   for (const auto& h : have.dests) {
-    if (want.findDest(h.addr, h.port) == nullptr) {
+    if (wantAt.find(h.addr, h.port) == DestIndex::npos) {
       ops.push_back(IpvsOp::delDest(want.key, h));
     }
   }
@@ -121,9 +124,13 @@ std::vector<IpvsOp> diff(const Table& kernel, const Table& desired, const Scope&
 
 std::vector<IpvsOp> inverse(const std::vector<IpvsOp>& done, const Table& before) {
   std::vector<IpvsOp> undo;
+  const auto at = index(before);
+  const Service* indexed = nullptr;  // the service `oldAt` indexes (ops come grouped by service)
+  std::optional<DestIndex> oldAt;
   for (auto it = done.rbegin(); it != done.rend(); ++it) {
     const IpvsOp& op = *it;
-    const Service* old = before.find(op.svc.key);
+    const auto found = at.find(op.svc.key);
+    const Service* old = found == at.end() ? nullptr : found->second;
     switch (op.kind) {
       case OpKind::AddService:
         undo.push_back(IpvsOp::delService(op.svc.key));
@@ -147,9 +154,14 @@ std::vector<IpvsOp> inverse(const std::vector<IpvsOp>& done, const Table& before
       case OpKind::EditDest:
       case OpKind::DelDest:
         if (old != nullptr) {
-          if (const Destination* d = old->findDest(op.dest.addr, op.dest.port)) {
-            undo.push_back(op.kind == OpKind::EditDest ? IpvsOp::editDest(old->key, *d)
-                                                       : IpvsOp::addDest(old->key, *d));
+          if (indexed != old) {
+            oldAt.emplace(old->dests);
+            indexed = old;
+          }
+          if (const size_t i = oldAt->find(op.dest.addr, op.dest.port); i != DestIndex::npos) {
+            const Destination& d = old->dests[i];
+            undo.push_back(op.kind == OpKind::EditDest ? IpvsOp::editDest(old->key, d)
+                                                       : IpvsOp::addDest(old->key, d));
           }
         }
         break;
@@ -173,12 +185,29 @@ void applyTo(Table& t, std::span<const IpvsOp> ops) {
     auto it = at.find(k);
     return it == at.end() || gone[it->second] ? nullptr : &t.services[it->second];
   };
+  // Destinations are found through a per-service index; in a hashed (large) one removals leave a
+  // tombstone until the end of the batch so positions stay valid (one O(n) pass per touched
+  // service, not per op); small services are scanned and erased directly.
+  struct Touched {
+    DestIndex at;
+    std::vector<bool> dead;
+  };
+  // Service pointers stay valid through the batch: appends never reallocate (reserved below).
+  t.services.reserve(t.services.size() +
+                     static_cast<size_t>(std::count_if(ops.begin(), ops.end(), [](const IpvsOp& o) {
+                       return o.kind == OpKind::AddService;
+                     })));
+  std::unordered_map<Service*, Touched> touched;
+  auto destAt = [&](Service* s) -> Touched& {
+    auto it = touched.find(s);
+    if (it == touched.end()) {
+      it = touched.emplace(s, Touched{DestIndex(s->dests), {}}).first;
+      it->second.dead.assign(s->dests.size(), false);
+    }
+    return it->second;
+  };
   for (const IpvsOp& op : ops) {
     Service* s = op.isServiceOp() ? svc(op.svc.key) : nullptr;
-    auto dest = [&]() {
-      return std::find_if(s->dests.begin(), s->dests.end(),
-                          [&](const Destination& d) { return d.sameEndpoint(op.dest); });
-    };
     switch (op.kind) {
       case OpKind::AddService:
         if (s == nullptr) {
@@ -198,25 +227,39 @@ void applyTo(Table& t, std::span<const IpvsOp> ops) {
       case OpKind::DelService:
         if (s != nullptr) {
           gone[at[op.svc.key]] = true;
+          touched.erase(s);
           s->dests.clear();
         }
         break;
       case OpKind::AddDest:
-        if (s != nullptr && dest() == s->dests.end()) {
-          s->dests.push_back(op.dest);
+        if (s != nullptr) {
+          Touched& ix = destAt(s);
+          if (ix.at.find(op.dest.addr, op.dest.port) == DestIndex::npos) {
+            s->dests.push_back(op.dest);
+            ix.dead.push_back(false);
+            ix.at.set(op.dest.addr, op.dest.port, s->dests.size() - 1);
+          }
         }
         break;
       case OpKind::EditDest:
         if (s != nullptr) {
-          if (auto d = dest(); d != s->dests.end()) {
-            *d = op.dest;
+          Touched& ix = destAt(s);
+          if (const size_t i = ix.at.find(op.dest.addr, op.dest.port); i != DestIndex::npos) {
+            s->dests[i] = op.dest;
           }
         }
         break;
       case OpKind::DelDest:
         if (s != nullptr) {
-          if (auto d = dest(); d != s->dests.end()) {
-            s->dests.erase(d);
+          Touched& ix = destAt(s);
+          if (const size_t i = ix.at.find(op.dest.addr, op.dest.port); i != DestIndex::npos) {
+            if (ix.at.hashed()) {
+              ix.dead[i] = true;
+              ix.at.set(op.dest.addr, op.dest.port, DestIndex::npos);
+            } else {  // a linear index reads the vector: erase at once
+              s->dests.erase(s->dests.begin() + static_cast<std::ptrdiff_t>(i));
+              ix.dead.erase(ix.dead.begin() + static_cast<std::ptrdiff_t>(i));
+            }
           }
         }
         break;
@@ -233,6 +276,18 @@ void applyTo(Table& t, std::span<const IpvsOp> ops) {
         std::fill(gone.begin(), gone.end(), true);
         break;
     }
+  }
+  for (auto& [s, tomb] : touched) {
+    size_t keepDest = 0;
+    for (size_t i = 0; i < s->dests.size(); ++i) {
+      if (!tomb.dead[i]) {
+        if (keepDest != i) {
+          s->dests[keepDest] = std::move(s->dests[i]);
+        }
+        ++keepDest;
+      }
+    }
+    s->dests.resize(keepDest);
   }
   size_t keep = 0;
   for (size_t i = 0; i < t.services.size(); ++i) {

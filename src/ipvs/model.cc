@@ -83,6 +83,49 @@ const Destination* Service::findDest(const IpAddress& a, uint16_t p) const {
   return nullptr;
 }
 
+DestIndex::DestIndex(const std::vector<Destination>& dests, bool alwaysHash)
+    : dests_(dests), hashed_(alwaysHash || dests.size() >= kIndexFrom) {
+  if (hashed_) {
+    at_.reserve(dests.size());
+    for (size_t i = 0; i < dests.size(); ++i) {
+      at_.emplace(Key{dests[i].addr, dests[i].port}, i);  // first definition wins
+    }
+  }
+}
+
+size_t DestIndex::find(const IpAddress& a, uint16_t port) const {
+  if (hashed_) {
+    const auto it = at_.find(Key{a, port});
+    return it == at_.end() ? npos : it->second;
+  }
+  for (size_t i = 0; i < dests_.size(); ++i) {
+    if (dests_[i].addr == a && dests_[i].port == port) {
+      return i;
+    }
+  }
+  return npos;
+}
+
+void DestIndex::set(const IpAddress& a, uint16_t port, size_t pos) {
+  if (!hashed_) {
+    return;  // the linear search reads the vector itself
+  }
+  if (pos == npos) {
+    at_.erase(Key{a, port});
+  } else {
+    at_[Key{a, port}] = pos;
+  }
+}
+
+size_t DestIndex::KeyHash::operator()(const Key& k) const {
+  uint64_t h = 1469598103934665603ULL;
+  for (const uint8_t b : k.addr.bytes()) {
+    h = (h ^ b) * 1099511628211ULL;
+  }
+  h = (h ^ k.port) * 1099511628211ULL;
+  return static_cast<size_t>(h);
+}
+
 const Service* Table::find(const ServiceKey& k) const {
   for (const auto& s : services) {
     if (s.key == k) {

@@ -172,6 +172,77 @@ TEST(IpvsDiff, InverseUndoesAppliedOpsInReverse) {
   EXPECT_TRUE(diff(t, before, {}).empty());
 }
 
+Destination dest(uint32_t n, int weight) {
+  Destination d;
+  d.addr = IpAddress::v4(0x0a000000U + n);
+  d.port = 80;
+  d.weight = weight;
+  return d;
+}
+
+std::vector<uint32_t> endpoints(const Service& s) {
+  std::vector<uint32_t> v;
+  for (const auto& d : s.dests) {
+    v.push_back(static_cast<uint32_t>(d.addr.bytes()[2]) << 8 | d.addr.bytes()[3]);
+  }
+  return v;
+}
+
+// Services with thousands of destinations go through the hashed index (DestIndex): the diff
+// stays minimal, and a batched apply keeps the kernel's order (kept ones in place, additions at
+// the tail) exactly as one op at a time does.
+TEST(IpvsDiff, LargeServiceDiffAndBatchedApplyMatchOneAtATime) {
+  Table kernel;
+  Service big = svc("10.0.0.1", 80, "wrr", {});
+  for (uint32_t n = 1; n <= 3000; ++n) {
+    big.dests.push_back(dest(n, 1));
+  }
+  kernel.services = {big, svc("10.0.0.2", 80, "rr", {1, 2})};
+  Table desired = kernel;
+  auto& want = desired.services[0].dests;
+  want[1500].weight = 9;                              // one edit
+  want.erase(want.begin() + 10, want.begin() + 110);  // 100 removals
+  for (uint32_t n = 5001; n <= 5100; ++n) {           // 100 additions
+    want.push_back(dest(n, 2));
+  }
+  want.push_back(dest(11, 4));  // removed above (10.0.0.11 was at index 10), back at the tail
+  const auto ops = diff(kernel, desired, {});
+  size_t adds = 0, edits = 0, dels = 0;
+  for (const auto& op : ops) {
+    adds += op.kind == OpKind::AddDest;
+    edits += op.kind == OpKind::EditDest;
+    dels += op.kind == OpKind::DelDest;
+  }
+  // 10.0.0.11 is kept (a weight edit), not removed and re-added.
+  EXPECT_EQ(adds, 100U);
+  EXPECT_EQ(edits, 2U);
+  EXPECT_EQ(dels, 99U);
+  Table batched = kernel;
+  applyTo(batched, std::span<const IpvsOp>(ops));
+  Table single = kernel;
+  for (const auto& op : ops) {
+    applyTo(single, op);
+  }
+  EXPECT_TRUE(diff(batched, desired, {}).empty());
+  EXPECT_EQ(endpoints(batched.services[0]), endpoints(single.services[0]));
+  EXPECT_EQ(batched.services[1].dests.size(), 2U);
+
+  // A removal and a re-addition of one endpoint in one batch: the old entry goes, the new one
+  // sits at the tail.
+  std::vector<IpvsOp> readd{IpvsOp::delDest(big.key, dest(1, 1)),
+                            IpvsOp::addDest(big.key, dest(1, 5))};
+  applyTo(batched, std::span<const IpvsOp>(readd));
+  const auto& after = batched.services[0].dests;
+  EXPECT_EQ(after.size(), single.services[0].dests.size());
+  EXPECT_EQ(after.back().addr, dest(1, 5).addr);
+  EXPECT_EQ(after.back().weight, 5);
+  EXPECT_NE(after.front().addr, dest(1, 5).addr);
+  for (const auto& op : inverse(ops, kernel)) {
+    applyTo(single, op);
+  }
+  EXPECT_TRUE(diff(single, kernel, {}).empty());
+}
+
 TEST(IpvsValidate, ReportsEachProblem) {
   Table t;
   t.services = {svc("10.0.0.1", 80, "rr", {70000}), svc("10.0.0.1", 80, "rr", {1}),
