@@ -181,11 +181,12 @@ WeightParams weightParams(const config::RealServer& rs) {
   const double weight = static_cast<double>(rs.weight);
   // adjust_factor A moves the weight by at most A x the configured weight per result; the
   // change threshold is a percentage of the configured weight; the weight stays within
-  // [weight, scale x weight] (docs/config.md).
+  // [0, scale x weight] (docs/config.md): an overloaded server can be steered down to no new
+  // connections, and climbs back as its measured load falls.
   fb.gain = f.adjust_factor * weight;
   fb.scale = static_cast<double>(f.scale);
   fb.threshold = std::max(1.0, weight * f.change_threshold / 100.0);
-  fb.floor = weight;
+  fb.floor = 0.0;
   return w;
 }
 
