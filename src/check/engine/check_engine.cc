@@ -4,6 +4,7 @@
 #include <chrono>
 
 #include "check/config/to_ipvs.h"
+#include "common/command_line.h"
 
 namespace lvsd::check {
 
@@ -240,38 +241,6 @@ void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) 
   }
   queue(std::move(changes), "health");
   armTick();
-}
-
-std::vector<std::string> splitCommandLine(const std::string& command) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool inWord = false;
-  char quote = 0;
-  for (char c : command) {
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        cur += c;
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      inWord = true;
-    } else if (c == ' ' || c == '\t') {
-      if (inWord) {
-        out.push_back(std::move(cur));
-        cur.clear();
-        inWord = false;
-      }
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) {
-    out.push_back(std::move(cur));
-  }
-  return out;
 }
 
 void CheckEngine::runCommand(const std::string& command, const std::string& what) {

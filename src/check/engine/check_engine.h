@@ -106,7 +106,4 @@ private:
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-/// Splits "path arg1 arg2" on blanks; 'single' or "double" quotes group words.
-std::vector<std::string> splitCommandLine(const std::string& command);
-
 }  // namespace lvsd::check

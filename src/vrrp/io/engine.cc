@@ -12,6 +12,7 @@
 #include <cstring>
 #include <utility>
 
+#include "common/command_line.h"
 #include "vrrp/codec/receive.h"
 #include "vrrp/io/engine_internal.h"
 #include "vrrp/io/netif.h"
@@ -194,7 +195,7 @@ void Engine::shutdown() {
       }
     }
     if (!in.cfg.notify.stop.empty()) {
-      runProcess(io_, splitCommand(in.cfg.notify.stop), std::nullopt, std::chrono::seconds(10),
+      runProcess(io_, splitCommandLine(in.cfg.notify.stop), std::nullopt, std::chrono::seconds(10),
                  [](const ExitInfo&) {});
     }
     if (in.cfg.useVmac) {
@@ -455,7 +456,7 @@ Result<void> Engine::openNotifyFifo() {
   if (config_.notifyFifoScript.empty()) {
     return {};
   }
-  auto argv = splitCommand(config_.notifyFifoScript);
+  auto argv = splitCommandLine(config_.notifyFifoScript);
   auto user = scriptUser(config_.scriptUser, "notify_fifo_script");
   if (argv.empty() || !user) {
     return {};  // logged; the FIFO still works for other readers
@@ -535,11 +536,11 @@ void Engine::notify(Instance& in, State to) {
                });
   };
   if (to != State::Initialize && !cmd.empty()) {
-    launch(splitCommand(cmd));
+    launch(splitCommandLine(cmd));
   }
   const std::string word = to == State::Initialize ? "STOP" : upperState(to);
   if (!n.any.empty()) {
-    auto argv = splitCommand(n.any);
+    auto argv = splitCommandLine(n.any);
     argv.insert(argv.end(), {"INSTANCE", in.cfg.name, word, prio});
     launch(argv);
   }

@@ -38,38 +38,6 @@ bool userExists(const std::string& user) {
   return ::getpwnam_r(user.c_str(), &pw, buf.data(), buf.size(), &res) == 0 && res != nullptr;
 }
 
-std::vector<std::string> splitCommand(const std::string& command) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool inWord = false;
-  char quote = 0;
-  for (char c : command) {
-    if (quote != 0) {
-      if (c == quote) {
-        quote = 0;
-      } else {
-        cur += c;
-      }
-    } else if (c == '\'' || c == '"') {
-      quote = c;
-      inWord = true;
-    } else if (c == ' ' || c == '\t') {
-      if (inWord) {
-        out.push_back(cur);
-        cur.clear();
-        inWord = false;
-      }
-    } else {
-      cur += c;
-      inWord = true;
-    }
-  }
-  if (inWord) {
-    out.push_back(cur);
-  }
-  return out;
-}
-
 namespace {
 
 struct Running {

@@ -33,9 +33,6 @@ struct ExitInfo {
   [[nodiscard]] bool ok() const { return !timedOut && !spawnFailed && exitCode == 0; }
 };
 
-/// Splits "path arg1 arg2" on blanks; 'single' or "double" quotes group words.
-std::vector<std::string> splitCommand(const std::string& command);
-
 struct RunOptions {
   /// The process gets SIGTERM when the calling process dies (even by SIGKILL): for long-running
   /// helpers such as notify_fifo_script that must not outlive the VRRP child.

@@ -40,12 +40,6 @@ TEST(Netif, VirtualMacPerRfc5798) {
   EXPECT_EQ(io::macToString(io::virtualMac(Family::V6, 7)), "00:00:5e:00:02:07");
 }
 
-TEST(Process, SplitCommand) {
-  EXPECT_EQ(io::splitCommand("/bin/x a  'b c' \"d\""),
-            (std::vector<std::string>{"/bin/x", "a", "b c", "d"}));
-  EXPECT_TRUE(io::splitCommand("   ").empty());
-}
-
 TEST(EngineConfig, MapsInstancesGroupsAndTracking) {
   config::Config c;
   c.global.script_user = "nobody";
