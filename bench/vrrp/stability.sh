@@ -60,6 +60,11 @@ checker_pid() {
 }
 C1=$(checker_pid n1)
 C2=$(checker_pid n2)
+# CHECKER_NICE=N: run both checker children at nice N (what global.checker_priority would set)
+if [ -n "${CHECKER_NICE:-}" ]; then
+  renice -n "$CHECKER_NICE" -p "$C1" "$C2" >/dev/null
+  echo "checker children at nice $CHECKER_NICE"
+fi
 V1=$(vrrp_child_pid n1)
 V2=$(vrrp_child_pid n2)
 echo "vrrp child scheduling: n1 $(chrt -p "$V1" | sed -n 's/.*policy: //p') $(chrt -p "$V1" | sed -n 's/.*priority: //p'), n2 $(chrt -p "$V2" | sed -n 's/.*policy: //p')"
