@@ -156,8 +156,7 @@ void CheckRunner::onDone(CheckId id, Outcome o) {
 
 void CheckRunner::noteDeferred(const Outcome& o) {
   ++deferred_;
-  const MonoTime t = now();
-  if (!log_ || (deferredLogged_ != 0 && t - lastDeferLog_ < std::chrono::seconds(10))) {
+  if (!log_ || !deferLog_.allow()) {
     return;
   }
   log_->warning("probes deferred for lack of local resources: " +
@@ -166,7 +165,6 @@ void CheckRunner::noteDeferred(const Outcome& o) {
                     std::to_string(maxInFlight_),
                 {{"event", "check_deferred"}});
   deferredLogged_ = deferred_;
-  lastDeferLog_ = t;
 }
 
 }  // namespace lvsd::check

@@ -18,6 +18,7 @@
 
 #include "check/core/scheduler.h"
 #include "check/io/probe.h"
+#include "common/io/asio_timer.h"
 #include "common/log.h"
 
 namespace lvsd::check {
@@ -87,7 +88,8 @@ private:
   size_t maxInFlight_;
   uint64_t deferred_ = 0;
   uint64_t deferredLogged_ = 0;
-  MonoTime lastDeferLog_{};
+  SteadyClock clock_;
+  RateLimit deferLog_{clock_, std::chrono::seconds(10), 1};
   std::optional<Logger> log_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
