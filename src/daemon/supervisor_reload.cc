@@ -48,7 +48,7 @@ ctl::Json Supervisor::reload(std::string_view trigger) {
     }
     // The children get what changed, against the config they hold (daemon/config_codec.h).
     const auto t0 = Clock::now();
-    const ConfigUpdate update = makeUpdate(config_, *loaded.config);
+    ConfigUpdate update = makeUpdate(config_, *loaded.config);
     const auto encodeTime = Clock::now() - t0;
     config_ = std::move(*loaded.config);
     // Operator overrides stay for servers the new config still has.
@@ -66,15 +66,15 @@ ctl::Json Supervisor::reload(std::string_view trigger) {
     m.kind = ParentMessage::Kind::Reload;
     m.path = opts_.configPath;
     m.generation = generation_;
-    m.payload = update.payload;
+    const size_t updateBytes = update.payload.size();
+    m.payload = std::move(update.payload);
     const std::string wire = encode(m);
     for (auto& c : children_) {
       sendToChild(*c, wire);
     }
     log_.notice("reloaded: generation " + std::to_string(generation_) + " (update " +
-                    std::to_string(update.payload.size()) + " bytes, " +
-                    std::to_string(update.serversSent) + " virtual servers in full, encoded in " +
-                    ms(encodeTime) + ")",
+                    std::to_string(updateBytes) + " bytes, " + std::to_string(update.serversSent) +
+                    " virtual servers in full, encoded in " + ms(encodeTime) + ")",
                 {{"event", "reload_ok"},
                  {"generation", std::to_string(generation_)},
                  {"sections_changed", std::to_string(update.changed)}});
