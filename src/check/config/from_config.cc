@@ -125,6 +125,7 @@ CheckPlan planCheck(const config::Global& g, const config::VirtualServer& vs,
       }
       s.expectPrefix = true;
       s.silenceIsUp = !c.udp.require_reply;
+      s.source = c.bind_address;
       plan.spec = std::move(s);
       plan.summary = "udp " + where;
       break;
@@ -137,12 +138,13 @@ CheckPlan planCheck(const config::Global& g, const config::VirtualServer& vs,
       s.expect.type = dnsTypeFromName(c.dns.type).value_or(kDnsSoa);
       s.expect.rcode = dnsRcodeFromName(c.dns.rcode).value_or(0);
       s.expect.answers = c.dns.expect;
+      s.source = c.bind_address;
       plan.summary = "dns " + c.dns.type + " " + c.dns.name + " " + where;
       plan.spec = std::move(s);
       break;
     }
     case config::CheckType::Icmp:
-      plan.spec = IcmpSpec{addr, 56};
+      plan.spec = IcmpSpec{addr, 56, c.bind_address};
       plan.summary = "icmp " + addr.toString();
       break;
     case config::CheckType::Agent: {

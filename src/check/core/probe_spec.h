@@ -56,6 +56,7 @@ struct UdpSpec {
   /// an ICMP port unreachable is always down.
   bool silenceIsUp = true;
   bool expectPrefix = false;  ///< `expect` must start the reply rather than appear anywhere in it
+  std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
   bool operator==(const UdpSpec&) const = default;
 };
 
@@ -63,12 +64,14 @@ struct DnsSpec {
   IpAddress address;
   uint16_t port = 53;
   DnsExpect expect;
+  std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
   bool operator==(const DnsSpec&) const = default;
 };
 
 struct IcmpSpec {
   IpAddress address;
   uint16_t payloadSize = 56;
+  std::optional<IpAddress> source;  ///< local address the echo request leaves from (bind_address)
   bool operator==(const IcmpSpec&) const = default;
 };
 

@@ -33,8 +33,26 @@ uint16_t inetChecksum(const std::vector<uint8_t>& b) {
   return static_cast<uint16_t>(~sum);
 }
 
-/// Opens a connected, non-blocking ICMP socket to @p a. @return fd and whether it is raw.
-Result<std::pair<int, bool>> openIcmp(const IpAddress& a) {
+/// @return @p a as a socket address (port 0) in @p ss, and its length.
+socklen_t toSockaddr(const IpAddress& a, sockaddr_storage& ss) {
+  ss = {};
+  if (a.isV4()) {
+    sockaddr_in sin{};
+    sin.sin_family = AF_INET;
+    std::memcpy(&sin.sin_addr, a.bytes().data(), 4);
+    std::memcpy(&ss, &sin, sizeof sin);
+    return sizeof sin;
+  }
+  sockaddr_in6 sin6{};
+  sin6.sin6_family = AF_INET6;
+  std::memcpy(&sin6.sin6_addr, a.bytes().data(), 16);
+  std::memcpy(&ss, &sin6, sizeof sin6);
+  return sizeof sin6;
+}
+
+/// Opens a connected, non-blocking ICMP socket to @p a, bound to @p source when given (the
+/// echo request's source address). @return fd and whether it is raw.
+Result<std::pair<int, bool>> openIcmp(const IpAddress& a, const std::optional<IpAddress>& source) {
   const int family = a.isV4() ? AF_INET : AF_INET6;
   const int proto = a.isV4() ? static_cast<int>(IPPROTO_ICMP) : static_cast<int>(IPPROTO_ICMPV6);
   bool raw = false;
@@ -47,20 +65,16 @@ Result<std::pair<int, bool>> openIcmp(const IpAddress& a) {
     return fail("icmp: socket", std::error_code(errno, std::system_category()));
   }
   sockaddr_storage ss{};
-  socklen_t len = 0;
-  if (a.isV4()) {
-    sockaddr_in sin{};
-    sin.sin_family = AF_INET;
-    std::memcpy(&sin.sin_addr, a.bytes().data(), 4);
-    std::memcpy(&ss, &sin, sizeof sin);
-    len = sizeof sin;
-  } else {
-    sockaddr_in6 sin6{};
-    sin6.sin6_family = AF_INET6;
-    std::memcpy(&sin6.sin6_addr, a.bytes().data(), 16);
-    std::memcpy(&ss, &sin6, sizeof sin6);
-    len = sizeof sin6;
+  if (source) {
+    // Port 0: a ping socket picks its own identifier; a raw socket has no ports.
+    const socklen_t slen = toSockaddr(*source, ss);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&ss), slen) != 0) {  // NOLINT
+      const int e = errno;
+      ::close(fd);
+      return fail("bind", std::error_code(e, std::system_category()));
+    }
   }
+  const socklen_t len = toSockaddr(a, ss);
   if (::connect(fd, reinterpret_cast<sockaddr*>(&ss), len) != 0) {  // NOLINT
     const int e = errno;
     ::close(fd);
@@ -76,7 +90,7 @@ public:
 
 private:
   void begin() override {
-    auto sock = openIcmp(spec_.address);
+    auto sock = openIcmp(spec_.address, spec_.source);
     if (!sock) {
       std::string why = sock.error().message + ": " + sock.error().code.message();
       return finish(isLocalShortage(sock.error().code.value())

@@ -17,8 +17,13 @@ using udp = asio::ip::udp;
 
 class DatagramRun : public ProbeRunBase {
 public:
-  DatagramRun(asio::io_context& io, Duration timeout, udp::endpoint ep, std::string payload)
-      : ProbeRunBase(io, timeout), ep_(ep), payload_(std::move(payload)), sock_(io) {}
+  DatagramRun(asio::io_context& io, Duration timeout, udp::endpoint ep,
+              std::optional<IpAddress> source, std::string payload)
+      : ProbeRunBase(io, timeout),
+        ep_(ep),
+        source_(source),
+        payload_(std::move(payload)),
+        sock_(io) {}
 
 protected:
   /// @return an outcome when @p reply settles the attempt, nullopt to keep reading.
@@ -28,9 +33,16 @@ private:
   void begin() override {
     boost::system::error_code ec;
     sock_.open(ep_.protocol(), ec);
-    if (!ec) {
-      sock_.connect(ep_, ec);  // no handshake: just fixes the peer and enables ICMP errors
+    if (ec) {
+      return finish(failure(ec, "udp: " + errText(ec)));
     }
+    if (source_) {  // bind_address: the datagram leaves from there (any port)
+      sock_.bind(udp::endpoint(toAsio(*source_), 0), ec);
+      if (ec) {
+        return finish(failure(ec, "bind: " + errText(ec)));
+      }
+    }
+    sock_.connect(ep_, ec);  // no handshake: just fixes the peer and enables ICMP errors
     if (ec) {
       return finish(failure(ec, "udp: " + errText(ec)));
     }
@@ -70,6 +82,7 @@ private:
   }
 
   udp::endpoint ep_;
+  std::optional<IpAddress> source_;
   std::string payload_;
   udp::socket sock_;
   std::array<char, 4096> buf_{};
@@ -78,7 +91,7 @@ private:
 class UdpRun : public DatagramRun {
 public:
   UdpRun(asio::io_context& io, Duration timeout, const UdpSpec& s)
-      : DatagramRun(io, timeout, udp::endpoint(toAsio(s.address), s.port), s.payload),
+      : DatagramRun(io, timeout, udp::endpoint(toAsio(s.address), s.port), s.source, s.payload),
         expect_(s.expect),
         prefix_(s.expectPrefix),
         silenceIsUp_(s.silenceIsUp) {}
@@ -107,7 +120,7 @@ class DnsRun : public DatagramRun {
 public:
   DnsRun(asio::io_context& io, Duration timeout, const DnsSpec& s, uint16_t id,
          std::vector<uint8_t> query)
-      : DatagramRun(io, timeout, udp::endpoint(toAsio(s.address), s.port),
+      : DatagramRun(io, timeout, udp::endpoint(toAsio(s.address), s.port), s.source,
                     std::string(query.begin(), query.end())),
         expect_(s.expect),
         id_(id) {}

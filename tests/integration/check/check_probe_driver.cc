@@ -93,6 +93,8 @@ int main(int argc, char** argv) {
   app.add_option("--user", user);
   app.add_flag("--dynamic", dynamic);
   app.add_option("--file", file);
+  std::string bind;
+  app.add_option("--bind", bind, "source address (bind_address) of tcp/agent/http/udp/dns/icmp");
   app.add_option("--timeout-ms", timeoutMs);
   app.add_option("--count", count);
   app.add_option("--gap-ms", gapMs);
@@ -103,11 +105,16 @@ int main(int argc, char** argv) {
     std::cerr << "bad --addr\n";
     return 2;
   }
+  std::optional<IpAddress> source;
+  if (!bind.empty() && !(source = IpAddress::parse(bind))) {
+    std::cerr << "bad --bind\n";
+    return 2;
+  }
   ProbeSpec spec;
   if (kind == "tcp") {
-    spec = TcpSpec{*ip, port, send, expect, std::nullopt};
+    spec = TcpSpec{*ip, port, send, expect, source};
   } else if (kind == "agent") {
-    spec = AgentSpec{*ip, port, send, std::nullopt};
+    spec = AgentSpec{*ip, port, send, source};
   } else if (kind == "http" || kind == "https") {
     HttpSpec h;
     h.address = *ip;
@@ -138,18 +145,19 @@ int main(int argc, char** argv) {
     h.caFile = ca;
     h.certFile = cert;
     h.keyFile = key;
+    h.source = source;
     spec = h;
   } else if (kind == "udp") {
-    spec = UdpSpec{*ip, port, payload, expect, !udpStrict};
+    spec = UdpSpec{*ip, port, payload, expect, !udpStrict, false, source};
   } else if (kind == "dns") {
-    DnsSpec d{*ip, port == 0 ? uint16_t{53} : port, {}};
+    DnsSpec d{*ip, port == 0 ? uint16_t{53} : port, {}, source};
     d.expect.name = dnsName;
     d.expect.type = dnsTypeFromName(dnsType).value_or(kDnsA);
     d.expect.rcode = dnsRcodeFromName(dnsRcode).value_or(0);
     d.expect.answer = dnsAnswer;
     spec = d;
   } else if (kind == "icmp") {
-    spec = IcmpSpec{*ip, 56};
+    spec = IcmpSpec{*ip, 56, source};
   } else if (kind == "script") {
     spec = ScriptSpec{script, user, dynamic};
   } else if (kind == "file") {

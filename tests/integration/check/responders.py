@@ -85,6 +85,16 @@ class UdpEcho(asyncio.DatagramProtocol):
         self.transport.sendto(self.prefix + data, addr)
 
 
+class UdpPeer(asyncio.DatagramProtocol):
+    """Answers every datagram with the address it came from: "from ADDR"."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        self.transport.sendto(f"from {addr[0]}".encode(), addr)
+
+
 async def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", required=True)
@@ -94,8 +104,11 @@ async def main():
     ap.add_argument("--host", default="127.0.0.1")
     args = ap.parse_args()
     loop = asyncio.get_running_loop()
-    if args.mode in ("udp-echo", "udp-silent"):
-        if args.mode == "udp-echo":
+    if args.mode in ("udp-echo", "udp-silent", "udp-peer"):
+        if args.mode == "udp-peer":
+            transport, _ = await loop.create_datagram_endpoint(
+                UdpPeer, local_addr=(args.host, 0))
+        elif args.mode == "udp-echo":
             transport, _ = await loop.create_datagram_endpoint(
                 lambda: UdpEcho(b"pong:"), local_addr=(args.host, 0))
         else:
