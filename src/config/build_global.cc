@@ -87,6 +87,8 @@ void buildGlobal(GroupReader& root, Global& out) {
   }
   g.str("notify_fifo_script", out.notify_fifo_script);
   g.integer("vrrp_rt_priority", out.vrrp_rt_priority, 0, 99);
+  g.integer("vrrp_priority", out.vrrp_priority, -20, 19);
+  g.integer("checker_priority", out.checker_priority, -20, 19);
   if (!out.notify_fifo_script.empty() && out.notify_fifo.empty()) {
     g.error("notify_fifo_script", "needs notify_fifo");
   }

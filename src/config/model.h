@@ -78,6 +78,10 @@ struct Global {
   std::string notify_fifo_script;           ///< command started with the FIFO path as last argument
   /// SCHED_FIFO priority of the VRRP child (keepalived's vrrp_rt_priority); 0 = normal scheduling.
   uint32_t vrrp_rt_priority = 10;
+  /// Nice level of the VRRP child when vrrp_rt_priority is 0 (keepalived's vrrp_priority).
+  int32_t vrrp_priority = 0;
+  /// Nice level of the checker child (keepalived's checker_priority), -20..19.
+  int32_t checker_priority = 0;
   std::string control_socket = "/run/lvsd/lvsd.sock";  ///< unix socket for lvsctl
   uint32_t control_socket_mode = 0660;                 ///< permissions of that socket
   std::string control_socket_group;                    ///< group owning the socket ("" = root)

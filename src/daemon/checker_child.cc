@@ -89,6 +89,7 @@ struct CheckerRuntime {
 }  // namespace
 
 int runCheckerChild(const config::Config& config, ChildChannel& channel) {
+  applyNice(channel, config.global.checker_priority, "checker_priority");
   auto rt = std::make_shared<CheckerRuntime>(channel.io(), channel.logger());
   rt->channel = &channel;
   rt->virtualServers = config.virtual_servers.size();
@@ -104,7 +105,8 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
                      {"checks", std::move(checks)}};
   });
   channel.setReloadHandler(
-      [rt](const config::Config& c) -> Result<void> {
+      [rt, &channel](const config::Config& c) -> Result<void> {
+        applyNice(channel, c.global.checker_priority, "checker_priority");
         rt->virtualServers = c.virtual_servers.size();
         const auto carried = rt->checks.reload(c);
         rt->ipvs.reload(c,

@@ -1,6 +1,7 @@
 #include "daemon/child.h"
 
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <boost/asio/write.hpp>
@@ -186,6 +187,17 @@ void resetChildSignals() {
   std::signal(SIGINT, SIG_IGN);  // Ctrl-C reaches the whole group; the supervisor coordinates.
   std::signal(SIGHUP, SIG_IGN);
   std::signal(SIGPIPE, SIG_IGN);
+}
+
+void applyNice(ChildChannel& channel, int nice, const char* setting) {
+  if (::getpriority(PRIO_PROCESS, 0) == nice) {
+    return;
+  }
+  if (::setpriority(PRIO_PROCESS, 0, nice) != 0) {
+    channel.logger().warning(std::string("cannot apply global.") + setting + " = " +
+                                 std::to_string(nice) + ": " + std::strerror(errno),
+                             {{"event", "priority_failed"}});
+  }
 }
 
 int childProcessMain(const std::string& name, const ChildEntry& entry, const config::Config& config,

@@ -98,6 +98,10 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel);
 /// not run here. SIGTERM kills, SIGINT/SIGHUP are ignored (the supervisor coordinates).
 void resetChildSignals();
 
+/// Sets the calling thread's nice level (global.checker_priority / vrrp_priority: keepalived's
+/// checker_priority / vrrp_priority); threads started later inherit it. Logs a failure.
+void applyNice(ChildChannel& channel, int nice, const char* setting);
+
 /// Runs in a freshly forked child: dies with the parent, resets signal handling, builds an
 /// io_context and the channel on @p fd, calls @p entry. @return the process exit code.
 int childProcessMain(const std::string& name, const ChildEntry& entry, const config::Config& config,

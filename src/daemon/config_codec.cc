@@ -18,7 +18,7 @@ using namespace lvsd::config;
 // added to config/model.h without a line here would silently not reach the children: the sizes
 // below catch that at compile time (x86-64 libstdc++; update both when the model grows).
 #if defined(__x86_64__) && defined(__GLIBCXX__)
-static_assert(sizeof(Global) == 480, "config::Global changed: update config_codec.cc");
+static_assert(sizeof(Global) == 488, "config::Global changed: update config_codec.cc");
 static_assert(sizeof(VrrpScript) == 160, "config::VrrpScript changed: update config_codec.cc");
 static_assert(sizeof(TrackFile) == 72, "config::TrackFile changed: update config_codec.cc");
 static_assert(sizeof(TrackProcess) == 112, "config::TrackProcess changed: update config_codec.cc");
@@ -30,7 +30,7 @@ static_assert(sizeof(VirtualServer) == 320,
 static_assert(sizeof(RealServer) == 176, "config::RealServer changed: update config_codec.cc");
 static_assert(sizeof(Check) == 856, "config::Check changed: update config_codec.cc");
 static_assert(sizeof(HttpCheck) == 368, "config::HttpCheck changed: update config_codec.cc");
-static_assert(sizeof(Config) == 680, "config::Config changed: update config_codec.cc");
+static_assert(sizeof(Config) == 688, "config::Config changed: update config_codec.cc");
 static_assert(sizeof(Endpoint) == 20, "config::Endpoint changed: update config_codec.cc");
 static_assert(sizeof(VirtualIp) == 88, "config::VirtualIp changed: update config_codec.cc");
 static_assert(sizeof(TrackRef) == 48, "config::TrackRef changed: update config_codec.cc");
@@ -277,8 +277,9 @@ void fields(A& a, Snmp& v) {
 template <class A>
 void fields(A& a, Global& v) {
   a(v.router_id, v.script_user, v.notify_fifo, v.notify_fifo_script, v.vrrp_rt_priority,
-    v.control_socket, v.control_socket_mode, v.control_socket_group, v.log_target, v.log_level,
-    v.syslog_facility, v.pid_file, v.ipvs_sync_daemon, v.ipvs_timeouts, v.prometheus, v.snmp);
+    v.vrrp_priority, v.checker_priority, v.control_socket, v.control_socket_mode,
+    v.control_socket_group, v.log_target, v.log_level, v.syslog_facility, v.pid_file,
+    v.ipvs_sync_daemon, v.ipvs_timeouts, v.prometheus, v.snmp);
 }
 template <class A>
 void fields(A& a, VrrpScript& v) {

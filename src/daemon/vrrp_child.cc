@@ -30,6 +30,7 @@ Result<void> startEngine(VrrpRuntime& rt, const config::Config& config, ChildCha
 }  // namespace
 
 int runVrrpChild(const config::Config& config, ChildChannel& channel) {
+  applyNice(channel, config.global.vrrp_priority, "vrrp_priority");
   auto rt = std::make_shared<VrrpRuntime>();
   if (auto r = startEngine(*rt, config, channel); !r) {
     channel.logger().error("vrrp engine failed to start: " + r.error().message,
@@ -50,6 +51,7 @@ int runVrrpChild(const config::Config& config, ChildChannel& channel) {
   });
   channel.setReloadHandler(
       [rt, &channel](const config::Config& c) -> Result<void> {
+        applyNice(channel, c.global.vrrp_priority, "vrrp_priority");
         // The engine has no in-place reconfiguration yet: an unchanged VRRP section keeps running
         // untouched; a changed one is restarted (Masters resign first).
         auto mapped = vrrp::mapConfig(c);

@@ -94,6 +94,17 @@ TEST(ValidConfig, VrrpRealtimePriorityAndLowerPrioBurstOff) {
   EXPECT_EQ(r.config->vrrp_instances[0].garp.lower_prio_repeat, 0U);
 }
 
+TEST(ValidConfig, NiceLevelsOfTheChildren) {
+  const auto d = loadString("", "d.conf");
+  ASSERT_TRUE(d.config.has_value());
+  EXPECT_EQ(d.config->global.checker_priority, 0);
+  EXPECT_EQ(d.config->global.vrrp_priority, 0);
+  const auto r = loadString("global = { checker_priority = 10; vrrp_priority = -5; };\n", "n.conf");
+  ASSERT_TRUE(r.config.has_value()) << (r.errors.empty() ? "" : r.errors[0].toString());
+  EXPECT_EQ(r.config->global.checker_priority, 10);
+  EXPECT_EQ(r.config->global.vrrp_priority, -5);
+}
+
 TEST(ValidConfig, DefaultsFollowKeepalivedAndRfc) {
   LoadResult r = loadString(
       "vrrp_instances = ( { name = \"V\"; interface = \"eth0\"; vrid = 9;\n"
