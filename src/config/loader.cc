@@ -16,10 +16,12 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <tuple>
 #include <utility>
 
 #include "config/build.h"
+#include "config/loader_element.h"
 #include "config/loader_phases.h"
 #include "config/tree.h"
 #include "config/validate.h"
@@ -252,6 +254,37 @@ LoadResult readError(Parsed& parsed, const std::string& name, bool fromFile) {
   return r;
 }
 
+/// Parses `<list> = ( <element> );` and builds the whole (one-element) document; the result
+/// only when nothing was reported.
+std::optional<Config> buildElementText(std::string_view list, std::string_view element) {
+  if (element.find("@include") != std::string_view::npos ||
+      element.find('\0') != std::string_view::npos) {
+    return std::nullopt;
+  }
+  std::string doc;
+  doc.reserve(list.size() + element.size() + 16);
+  doc.append(list).append(" = (\n").append(element).append("\n);\n");
+  Parsed parsed;
+  if (config_read_string(parsed.get(), doc.c_str()) == CONFIG_FALSE) {
+    return std::nullopt;
+  }
+  Diagnostics diags;
+  const std::string name = "element";
+  Converter conv(name, "", diags);
+  Node root;
+  conv.convertRoot(config_root_setting(parsed.get()), root);
+  if (!diags.empty()) {
+    return std::nullopt;
+  }
+  Context ctx(diags, root);
+  Config c;
+  buildConfig(ctx, root, c);
+  if (!diags.empty()) {
+    return std::nullopt;
+  }
+  return c;
+}
+
 }  // namespace
 
 LoadResult loadFile(const std::string& path) {
@@ -294,6 +327,24 @@ LoadResult loadStringPhases(std::string_view text, std::string name, const std::
     return readError(parsed, name, false);
   }
   return finish(parsed, name, &phases);
+}
+
+bool buildVirtualServerText(std::string_view element, VirtualServer& out) {
+  auto c = buildElementText("virtual_servers", element);
+  if (!c || c->virtual_servers.size() != 1) {
+    return false;
+  }
+  out = std::move(c->virtual_servers.front());
+  return true;
+}
+
+bool buildVrrpInstanceText(std::string_view element, VrrpInstance& out) {
+  auto c = buildElementText("vrrp_instances", element);
+  if (!c || c->vrrp_instances.size() != 1) {
+    return false;
+  }
+  out = std::move(c->vrrp_instances.front());
+  return true;
 }
 
 }  // namespace lvsd::config

@@ -51,8 +51,8 @@ void Context::error(const SourceLocation& at, std::string path, std::string mess
 }
 
 const Node* Context::walk(std::string_view path, const Node*& deepest) const {
-  const Node* n = &root_;
-  deepest = root_.recorded ? &root_ : nullptr;
+  const Node* n = root_;
+  deepest = root_->recorded ? root_ : nullptr;
   size_t pos = 0;
   while (pos < path.size()) {
     if (path[pos] == '[') {
@@ -92,6 +92,9 @@ const Node* Context::walk(std::string_view path, const Node*& deepest) const {
 }
 
 SourceLocation Context::locate(std::string_view path) const {
+  if (root_ == nullptr) {
+    return {};
+  }
   const Node* deepest = nullptr;
   walk(path, deepest);
   if (deepest == nullptr) {
@@ -101,6 +104,9 @@ SourceLocation Context::locate(std::string_view path) const {
 }
 
 bool Context::written(std::string_view path) const {
+  if (root_ == nullptr) {
+    return true;
+  }
   const Node* deepest = nullptr;
   const Node* n = walk(path, deepest);
   return n != nullptr && n->recorded;

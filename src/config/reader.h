@@ -24,7 +24,10 @@ namespace lvsd::config {
 class Context {
 public:
   /// @p root is the tree being read; it must outlive the Context.
-  Context(Diagnostics& diags, const Node& root) : diags_(diags), root_(root) {}
+  Context(Diagnostics& diags, const Node& root) : diags_(diags), root_(&root) {}
+  /// A Context without a tree (validation of a model spliced by the incremental reload): every
+  /// path counts as written and no location is known.
+  explicit Context(Diagnostics& diags) : diags_(diags) {}
   void error(const Node& at, std::string path, std::string message);
   void error(const SourceLocation& at, std::string path, std::string message);
   /// Marks @p n as read by the schema walker (its path is then "recorded" for locate()).
@@ -41,7 +44,7 @@ private:
   const Node* walk(std::string_view path, const Node*& deepest) const;
 
   Diagnostics& diags_;
-  const Node& root_;
+  const Node* root_ = nullptr;
 };
 
 /// A setting path that is spelled out only when a diagnostic needs it: a full path, or a
