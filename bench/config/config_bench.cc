@@ -7,6 +7,9 @@
 // model build. The bare libconfig parse of the same text (C API, as lvsd uses it, and libconfig++)
 // is timed too, as the floor.
 //
+// The reload case: IncrementalLoader::load after a one-weight edit (the first real server of the
+// middle service, alternating 2 and 3) against loadFile of the same file.
+//
 // Usage: lvsd-config-bench [--services N[,N...]] [--reals R] [--iterations K]
 //                          [--checks none,tcp,http] [--write FILE]
 #include <libconfig.h>
@@ -24,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "config/incremental.h"
 #include "config/loader.h"
 #include "config/loader_phases.h"
 
@@ -40,7 +44,7 @@ struct Clock {
   }
 };
 
-std::string generate(int services, int reals, const std::string& check) {
+std::string generate(int services, int reals, const std::string& check, int middleWeight = 2) {
   std::string out;
   out.reserve(static_cast<size_t>(services) * static_cast<size_t>(reals) * 120);
   out += "global = { log_target = \"stderr\"; };\nvirtual_servers = (\n";
@@ -52,7 +56,8 @@ std::string generate(int services, int reals, const std::string& check) {
     out += buf;
     for (int r = 1; r <= reals; ++r) {
       std::snprintf(buf, sizeof(buf), "%s\n  { address = \"172.16.%d.%d\"; weight = %d;",
-                    r > 1 ? "," : "", r / 256, r % 256, r == 1 && s == services / 2 ? 2 : 1);
+                    r > 1 ? "," : "", r / 256, r % 256,
+                    r == 1 && s == services / 2 ? middleWeight : 1);
       out += buf;
       if (check == "tcp") {
         out += " checks = ( { type = \"tcp\"; interval = 2; timeout = 1; } );";
@@ -165,6 +170,72 @@ bool runCase(int services, int reals, const std::string& check, int iterations) 
   return true;
 }
 
+/// IncrementalLoader::load after a one-weight edit vs loadFile, same file, same iterations.
+bool runReload(int services, int reals, const std::string& check, int iterations) {
+  const auto file = std::filesystem::temp_directory_path() /
+                    ("lvsd-config-reload-" + std::to_string(getpid()) + ".conf");
+  auto put = [&](int weight) {
+    std::ofstream f(file, std::ios::trunc);
+    f << generate(services, reals, check, weight);
+  };
+  put(2);
+  lvsd::config::IncrementalLoader loader;
+  bool ok = loader.load(file.string()).config.has_value();
+  std::vector<double> incremental;
+  std::vector<double> same;
+  std::vector<double> full;
+  std::vector<double> first;
+  for (int i = 0; ok && i < iterations; ++i) {
+    put(3 + i % 2);
+    {
+      const auto t0 = Clock::now();
+      auto r = loader.load(file.string());
+      incremental.push_back(ms(Clock::now() - t0));
+      const auto& st = loader.lastStats();
+      ok = r.config.has_value() && !st.full && st.reparsed == 1 &&
+           r.config->virtual_servers[size_t(services / 2)].real_servers[0].weight ==
+               uint32_t(3 + i % 2);
+    }
+    {
+      const auto t0 = Clock::now();
+      auto r = loader.load(file.string());
+      same.push_back(ms(Clock::now() - t0));
+      ok = ok && r.config.has_value() && !loader.lastStats().full;
+    }
+    {
+      const auto t0 = Clock::now();
+      auto r = lvsd::config::loadFile(file.string());
+      full.push_back(ms(Clock::now() - t0));
+      ok = ok && r.config.has_value();
+    }
+    {
+      loader.forget();
+      const auto t0 = Clock::now();
+      auto r = loader.load(file.string());
+      first.push_back(ms(Clock::now() - t0));
+      ok = ok && r.config.has_value() && loader.lastStats().full;
+    }
+  }
+  std::filesystem::remove(file);
+  if (!ok) {
+    std::fprintf(stderr, "reload case failed (not incremental or wrong model)\n");
+    return false;
+  }
+  const Stat a = stat(incremental);
+  const Stat b = stat(full);
+  std::printf("reload %d services x %d reals, checks=%s (%d iterations)\n", services, reals,
+              check.c_str(), iterations);
+  std::printf("  %-26s min %8.2f ms  median %8.2f ms\n", "loadFile", b.min, b.median);
+  std::printf("  %-26s min %8.2f ms  median %8.2f ms  (%.1fx faster, median)\n",
+              "incremental, one weight", a.min, a.median, b.median / a.median);
+  const Stat c = stat(same);
+  std::printf("  %-26s min %8.2f ms  median %8.2f ms\n", "incremental, same text", c.min, c.median);
+  const Stat d = stat(first);
+  std::printf("  %-26s min %8.2f ms  median %8.2f ms  (loadFile + caching)\n",
+              "incremental, full load", d.min, d.median);
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,7 +271,8 @@ int main(int argc, char** argv) {
   }
   for (int n : services) {
     for (const auto& c : checks) {
-      if (!runCase(n, reals, c, n >= 10000 ? std::max(3, iterations / 2) : iterations)) {
+      const int k = n >= 10000 ? std::max(3, iterations / 2) : iterations;
+      if (!runCase(n, reals, c, k) || !runReload(n, reals, c, k)) {
         return 1;
       }
     }

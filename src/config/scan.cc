@@ -1,6 +1,7 @@
 #include "config/scan.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 
 namespace lvsd::config::scan {
@@ -113,6 +114,40 @@ Token next(std::string_view t, size_t pos) {
   return {Kind::Word, pos, end};
 }
 
+/// Characters that can start a bracket, a string or a comment.
+constexpr std::array<bool, 256> kStructural = [] {
+  std::array<bool, 256> a{};
+  for (const char c : std::string_view("{}()[]\"#/")) {
+    a[static_cast<unsigned char>(c)] = true;
+  }
+  return a;
+}();
+
+/// next() for the inside of an element, where only nesting matters: the next bracket (Open or
+/// Close), strings and comments skipped; Bad when one does not close.
+Token nextBracket(std::string_view t, size_t pos) {
+  const size_t n = t.size();
+  for (;;) {
+    while (pos < n && !kStructural[static_cast<unsigned char>(t[pos])]) {
+      ++pos;
+    }
+    if (pos >= n) {
+      return {Kind::End, n, n};
+    }
+    const char c = t[pos];
+    if (c == '"' || c == '#' || c == '/') {
+      const Token tok = next(t, pos);  // the string or comment, and what follows
+      if (tok.kind == Kind::Bad || tok.kind == Kind::End || tok.kind == Kind::Open ||
+          tok.kind == Kind::Close) {
+        return tok;
+      }
+      pos = tok.end;
+      continue;
+    }
+    return {c == '{' || c == '(' || c == '[' ? Kind::Open : Kind::Close, pos, pos + 1};
+  }
+}
+
 /// True when @p name is a tracked list (its kind in @p out).
 bool trackedList(std::string_view name, List& out) {
   if (name == "virtual_servers") {
@@ -142,7 +177,7 @@ std::optional<Layout> mapText(std::string_view text) {
   size_t elementOpen = 0;
   size_t pos = 0;
   for (;;) {
-    const Token tok = next(text, pos);
+    const Token tok = depth >= 2 ? nextBracket(text, pos) : next(text, pos);
     pos = tok.end;
     switch (tok.kind) {
       case Kind::End:
@@ -202,7 +237,7 @@ bool splitGroups(std::string_view span, std::vector<std::pair<size_t, size_t>>& 
   size_t open = 0;
   size_t pos = 0;
   for (;;) {
-    const Token tok = next(span, pos);
+    const Token tok = depth >= 1 ? nextBracket(span, pos) : next(span, pos);
     pos = tok.end;
     switch (tok.kind) {
       case Kind::End:
