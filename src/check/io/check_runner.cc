@@ -121,12 +121,9 @@ void CheckRunner::onTimer() {
     if (it == entries_.end()) {
       continue;
     }
-    it->second.run =
-        it->second.prober->run([this, id, alive = std::weak_ptr<bool>(alive_)](Outcome o) {
-          if (!alive.expired()) {
-            onDone(id, std::move(o));
-          }
-        });
+    // Small enough for std::function's inline storage (no allocation per probe). No liveness
+    // token: the destructor and remove() cancel every run, and a cancelled run never calls back.
+    it->second.run = it->second.prober->run([this, id](Outcome o) { onDone(id, std::move(o)); });
     ++running_;
   }
   peak_ = std::max(peak_, running_);

@@ -1,16 +1,18 @@
-// HTTP and HTTPS probe with Boost.Beast (+ OpenSSL): one request, Connection: close, bounded
-// header and body, judged by the pure evaluateHttp().
+// HTTP and HTTPS probe (Asio + OpenSSL): one request (serialized once with Boost.Beast),
+// Connection: close; the response is read into a fixed buffer and parsed by the pure
+// HttpResponseReader (bounded head and body), then judged by the pure evaluateHttp().
 
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <sstream>
 
+#include "check/core/http_response.h"
 #include "check/io/body_tools.h"
 #include "check/io/probe_base.h"
 #include "check/io/probers.h"
@@ -35,6 +37,7 @@ struct HttpShared {
   OpenSslDigester digester;
   http::request<http::string_body> request;
   std::string wire;  ///< the request as sent
+  HttpResponseReader::Limits limits;
 };
 
 /// The socket for plain HTTP, or the TLS stream for HTTPS.
@@ -56,11 +59,7 @@ public:
         shared_(std::move(sh)),
         sh_(*shared_),
         stream_(std::move(stream)),
-        buf_(kHeaderLimit * 2) {
-    parser_.header_limit(kHeaderLimit);
-    parser_.body_limit(sh_.spec.expect.maxBody);
-    parser_.skip(sh_.request.method() == http::verb::head);  // HEAD replies carry no body
-  }
+        reader_(sh_.limits) {}
 
 private:
   using Self = HttpRun<Stream>;
@@ -139,33 +138,43 @@ private:
   }
 
   void readResponse() {
-    http::async_read(stream_, buf_, parser_,
-                     [self = this->template selfAs<Self>()](const boost::system::error_code& ec,
-                                                            size_t) { self->onResponse(ec); });
+    stream_.async_read_some(asio::buffer(buf_), [self = this->template selfAs<Self>()](
+                                                    const boost::system::error_code& ec, size_t n) {
+      self->onRead(ec, n);
+    });
   }
 
-  void onResponse(const boost::system::error_code& ec) {
+  void onRead(const boost::system::error_code& ec, size_t n) {
     if (finished()) {
       return;
     }
-    HttpResponseView view;
-    if (ec == http::error::body_limit && parser_.is_header_done()) {
-      view.status = parser_.get().result_int();
-      view.bodyTruncated = true;
-    } else if (ec && !(ec == ssl::error::stream_truncated && parser_.is_done())) {
-      return finish(Outcome::down("http: " + errText(ec)));
-    } else {
-      view.status = parser_.get().result_int();
-      view.body = parser_.get().body();
+    using State = HttpResponseReader::State;
+    State st = reader_.feed(std::string_view(buf_.data(), std::min(n, buf_.size())));
+    if (st == State::NeedMore && ec) {
+      // A TLS peer that closes without close_notify ends the stream like a plain EOF.
+      if (ec != asio::error::eof && ec != ssl::error::stream_truncated) {
+        return finish(Outcome::down("http: " + errText(ec)));
+      }
+      st = reader_.feedEof();
     }
+    if (st == State::NeedMore) {
+      return readResponse();
+    }
+    if (st == State::Failed) {
+      return finish(Outcome::down(reader_.error()));
+    }
+    HttpResponseView view;
+    view.status = reader_.status();
+    view.body = reader_.body();
+    view.bodyTruncated = reader_.bodyTruncated();
     finish(evaluateHttp(sh_.spec.expect, view, sh_.digester, sh_.regex.get()));
   }
 
   std::shared_ptr<const HttpShared> shared_;  // keeps the request alive for pending writes
   const HttpShared& sh_;
   Stream stream_;
-  boost::beast::flat_buffer buf_;
-  http::response_parser<http::string_body> parser_;
+  HttpResponseReader reader_;
+  std::array<char, 2048> buf_;  ///< one read's bytes, parsed before the next read
 };
 
 class HttpProber : public Prober {
@@ -266,6 +275,11 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
   std::ostringstream wire;
   wire << req;
   sh->wire = wire.str();
+  sh->limits.headerLimit = kHeaderLimit;
+  sh->limits.bodyCap = s.expect.maxBody;
+  sh->limits.headRequest = req.method() == http::verb::head;  // HEAD replies carry no body
+  // The body is only stored when something reads it; otherwise it is counted against the cap.
+  sh->limits.keepBody = s.expect.digestAlgo != DigestAlgo::None || !s.regex.empty();
   return std::unique_ptr<Prober>(std::make_unique<HttpProber>(io, timeout, std::move(sh)));
 }
 

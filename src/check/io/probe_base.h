@@ -42,11 +42,11 @@ public:
     begin();
   }
   void cancel() override {
+    done_ = nullptr;  // also stops a result that is finished but not yet delivered
     if (finished_) {
       return;
     }
     finished_ = true;
-    done_ = nullptr;
     deadline_.cancel();
     closeAll();
   }
@@ -67,8 +67,10 @@ protected:
     deadline_.cancel();
     closeAll();
     if (done_) {
-      asio::post(io_,
-                 [cb = std::move(done_), out = std::move(o)]() mutable { cb(std::move(out)); });
+      // The outcome waits in the attempt; the posted handler only holds the attempt, and a
+      // cancel() before it runs drops the result (callers need no liveness token of their own).
+      outcome_ = std::move(o);
+      asio::post(io_, [self = shared_from_this()] { self->deliver(); });
     }
   }
   [[nodiscard]] bool finished() const { return finished_; }
@@ -80,9 +82,18 @@ protected:
   asio::io_context& io_;
 
 private:
+  void deliver() {
+    if (done_) {
+      const ProbeDone cb = std::move(done_);
+      done_ = nullptr;
+      cb(std::move(outcome_));
+    }
+  }
+
   asio::steady_timer deadline_;
   Duration timeout_;
   ProbeDone done_;
+  Outcome outcome_;
   std::chrono::steady_clock::time_point started_{};
   bool finished_ = false;
 };

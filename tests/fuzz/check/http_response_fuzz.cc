@@ -1,18 +1,28 @@
-// Fuzzes HTTP response handling end to end: Beast's parser with the probe's header/body limits,
-// then the pure evaluateHttp() with real MD5/SHA-256 and PCRE2. The first byte picks the
-// expectation so digests, regex and body caps are all reached.
-#include <boost/beast/http.hpp>
+// Fuzzes HTTP response handling end to end: the probe's HttpResponseReader with a header limit
+// and a body cap, then the pure evaluateHttp() with real MD5/SHA-256 and PCRE2. The first byte
+// picks the expectation (cap, digest, regex, HEAD) and the split point; the same bytes fed in
+// two pieces must give the same result as in one, and no kept body may exceed the cap.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
+#include "check/core/http_response.h"
 #include "check/io/body_tools.h"
 
-namespace http = boost::beast::http;
 using namespace lvsd::check;
 
+namespace {
+HttpResponseReader run(std::string_view wire, HttpResponseReader::Limits l, size_t split) {
+  HttpResponseReader r(l);
+  r.feed(wire.substr(0, split));
+  r.feed(wire.substr(split));
+  r.feedEof();
+  return r;
+}
+}  // namespace
+
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  if (size < 1) {
+  if (size < 2) {
     return 0;
   }
   static const auto regex = Pcre2Matcher::compile("^(a|b)*c[0-9]{2,}").value().release();
@@ -22,27 +32,30 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   e.digestAlgo = (data[0] & 0x40U) ? DigestAlgo::Md5 : DigestAlgo::Sha256;
   e.digestHex = "d41d8cd98f00b204e9800998ecf8427e";
   e.wantRegex = (data[0] & 0x80U) != 0;
-  http::response_parser<http::string_body> p;
-  p.header_limit(16 * 1024);
-  p.body_limit(e.maxBody);
-  p.eager(true);
-  boost::system::error_code ec;
-  p.put(boost::asio::buffer(data + 1, size - 1), ec);
-  if (!ec && !p.is_done()) {
-    p.put_eof(ec);
+  HttpResponseReader::Limits l;
+  l.headerLimit = 1024;
+  l.bodyCap = e.maxBody;
+  l.headRequest = (data[1] & 0x80U) != 0;
+  const std::string_view wire(reinterpret_cast<const char*>(data + 2), size - 2);
+  const HttpResponseReader whole = run(wire, l, wire.size());
+  const HttpResponseReader split = run(wire, l, (data[1] & 0x7FU) % (wire.size() + 1));
+  if (whole.state() != split.state() || whole.status() != split.status() ||
+      whole.body() != split.body() || whole.bodyTruncated() != split.bodyTruncated() ||
+      whole.error() != split.error()) {
+    std::abort();
+  }
+  if (whole.body().size() > l.bodyCap || whole.state() == HttpResponseReader::State::NeedMore) {
+    std::abort();
+  }
+  if (whole.state() != HttpResponseReader::State::Done) {
+    return 0;
   }
   HttpResponseView v;
-  if (ec == http::error::body_limit && p.is_header_done()) {
-    v.status = p.get().result_int();
-    v.bodyTruncated = true;
-  } else if (ec || !p.is_done()) {
-    return 0;
-  } else {
-    v.status = p.get().result_int();
-    v.body = p.get().body();
-  }
+  v.status = whole.status();
+  v.body = whole.body();
+  v.bodyTruncated = whole.bodyTruncated();
   const Outcome o = evaluateHttp(e, v, digester, regex);
-  if (v.body.size() > e.maxBody && o.verdict == Verdict::Up) {
+  if (v.bodyTruncated && o.verdict == Verdict::Up) {
     std::abort();
   }
   return 0;
