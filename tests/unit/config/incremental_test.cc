@@ -20,8 +20,10 @@ namespace {
 class TempDir {
 public:
   TempDir() {
-    char tmpl[] = "/tmp/lvsd-incremental-XXXXXX";
-    const char* d = mkdtemp(tmpl);
+    // tmpfs when there is one: thousands of rewrites of one file should not wait for a disk
+    std::string tmpl = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+    tmpl += "/lvsd-incremental-XXXXXX";
+    const char* d = mkdtemp(tmpl.data());
     dir_ = d != nullptr ? d : "";
   }
   ~TempDir() {
@@ -324,7 +326,7 @@ TEST(IncrementalDifferential, RandomEditsEqualLoadFile) {
     std::string text = base;
     IncrementalLoader loader;
     for (int i = 0; i < kEdits / 6; ++i) {
-      const size_t op = pick(20);
+      const size_t op = pick(20);  // 0..14 mostly valid edits
       auto nthOf = [&](const std::string& needle) {
         std::vector<size_t> at;
         for (size_t p = text.find(needle); p != std::string::npos; p = text.find(needle, p + 1)) {
@@ -356,6 +358,13 @@ TEST(IncrementalDifferential, RandomEditsEqualLoadFile) {
         const auto at = nthOf(pick(2) == 0 ? "\"VI_" : "priority = 1");
         if (!at.empty()) {
           text.insert(at[pick(at.size())] + 4, std::to_string(pick(3)));
+        }
+      } else if (op < 15) {  // a comment or a string with brackets, between two settings
+        const auto at = nthOf("; ");
+        const std::string_view valid[] = {" /* } ( */ ", " # }\n", " // { \"\n",
+                                          " notify_up = \"\\\"}\"; ", " /* ) */ /**/ "};
+        if (!at.empty()) {
+          text.insert(at[pick(at.size())] + 2, valid[pick(std::size(valid))]);
         }
       } else if (op < 17) {  // lexical noise
         text.insert(pick(text.size() + 1), noise[pick(std::size(noise))]);
