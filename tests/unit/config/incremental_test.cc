@@ -289,6 +289,37 @@ TEST_F(Incremental, ForgetAndOtherPathsLoadInFull) {
   EXPECT_TRUE(edit(base_).full);
 }
 
+/// tests/kernel/ipvs/daemon_large.sh's file: 1,000 services x 10 real servers, no checks.
+std::string generateLarge(int weight) {
+  std::string out = "global = { log_target = \"stderr\"; };\nvirtual_servers = (\n";
+  for (int s = 0; s < 1000; ++s) {
+    out += "{ address = \"10.100." + std::to_string(s / 256) + "." + std::to_string(s % 256) +
+           "\"; port = 80; scheduler = \"wrr\"; real_servers = (";
+    for (int r = 1; r <= 10; ++r) {
+      out += std::string(r > 1 ? "," : "") + "{ address = \"172.16.0." + std::to_string(r) +
+             "\"; weight = " + std::to_string(s == 500 && r == 1 ? weight : 1) + "; }";
+    }
+    out += std::string("); }") + (s + 1 < 1000 ? "," : "") + "\n";
+  }
+  return out + ");\n";
+}
+
+TEST(IncrementalLarge, OneWeightOfTheGuestFileIsOneElement) {
+  TempDir dir;
+  const std::string path = dir.path("large.conf");
+  IncrementalLoader loader;
+  write(path, generateLarge(1));
+  EXPECT_TRUE(loadBoth(loader, path).full);
+  for (int w : {2, 3, 0}) {
+    write(path, generateLarge(w));
+    const auto& st = loadBoth(loader, path);
+    EXPECT_FALSE(st.full);
+    EXPECT_EQ(st.reparsed, 1U);
+    EXPECT_EQ(loader.load(path).config->virtual_servers[500].real_servers[0].weight,
+              static_cast<uint32_t>(w));
+  }
+}
+
 /// Random edits, each loaded both ways. Most edits are semantic (weights, addresses, names,
 /// added servers: the incremental path); the rest are lexical noise (braces, quotes, comment
 /// markers, NUL, @include) that must fall back without changing the result.
