@@ -23,7 +23,12 @@ struct CheckerRuntime {
                [this](const config::Config& c, const check::Pool& pool,
                       const std::vector<check::RealChange>& changes, const std::string& trigger) {
                  toDesired(c, pool, changes);
-                 ipvs.apply(trigger);
+                 std::vector<size_t> touched;
+                 touched.reserve(changes.size());
+                 for (const auto& ch : changes) {
+                   touched.push_back(ch.ref.vs);
+                 }
+                 ipvs.apply(trigger, std::move(touched));
                  armRetry();
                  reportSoon();
                }),
@@ -108,9 +113,25 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
       [rt, &channel](const config::Config& c) -> Result<void> {
         applyNice(channel, c.global.checker_priority, "checker_priority");
         rt->virtualServers = c.virtual_servers.size();
-        const auto carried = rt->checks.reload(c);
-        rt->ipvs.reload(c,
-                        [&](ipvs::DesiredState&) { rt->toDesired(c, rt->checks.pool(), carried); });
+        // Only virtual servers changed (the usual edit): touch only those. A global or
+        // check-script change, or a reload of the same file, re-applies everything.
+        const uint32_t changed = channel.lastChanged() & section::kChecker;
+        if (changed == section::kVirtualServers) {
+          const auto& origins = channel.lastOrigins();
+          const auto carried = rt->checks.reload(c, origins);
+          std::vector<size_t> touched;
+          touched.reserve(carried.size());
+          for (const auto& ch : carried) {
+            touched.push_back(ch.ref.vs);
+          }
+          rt->ipvs.reloadChanged(c, origins, touched, [&](ipvs::DesiredState&) {
+            rt->toDesired(c, rt->checks.pool(), carried);
+          });
+        } else {
+          const auto carried = rt->checks.reload(c);
+          rt->ipvs.reload(
+              c, [&](ipvs::DesiredState&) { rt->toDesired(c, rt->checks.pool(), carried); });
+        }
         rt->armRetry();
         return {};
       },

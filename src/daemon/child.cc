@@ -142,7 +142,7 @@ void ChildChannel::onReload(uint64_t generation, const std::string& payload) {
   // The update is against the config this child holds, which must track the supervisor's
   // exactly: one it cannot apply means the two disagree, and only a restart (fork from the
   // supervisor's current config) mends that.
-  auto changed = applyUpdate(config_, payload);
+  auto changed = applyUpdate(config_, payload, &lastOrigins_);
   if (!changed) {
     log_.error("cannot apply the config update of generation " + std::to_string(generation) + ": " +
                    changed.error().message + "; exiting to be restarted",
@@ -154,6 +154,7 @@ void ChildChannel::onReload(uint64_t generation, const std::string& payload) {
   // An engine reloads when a section it uses changed, or when nothing changed at all: an
   // explicit reload of the same file re-applies it (e.g. retries a refused service now).
   const bool relevant = *changed == 0 || (*changed & reloadSections_) != 0;
+  lastChanged_ = *changed;
   if (reload_ && relevant) {
     auto r = reload_(config_);
     if (!r) {

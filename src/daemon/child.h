@@ -17,6 +17,7 @@
 #include "common/result.h"
 #include "config/model.h"
 #include "ctl/protocol.h"
+#include "daemon/config_codec.h"
 
 namespace lvsd::daemon {
 
@@ -47,6 +48,10 @@ public:
     reload_ = std::move(handler);
     reloadSections_ = sections;
   }
+  /// During a reload handler: the sections the update changed and where each virtual server of
+  /// config() came from (daemon/config_codec.h), so an engine can touch only what changed.
+  [[nodiscard]] uint32_t lastChanged() const { return lastChanged_; }
+  [[nodiscard]] const ServerOrigins& lastOrigins() const { return lastOrigins_; }
   /// Runs when the supervisor asks the child to stop, before the loop ends (graceful resignation).
   void setStopHandler(std::function<void()> handler) { stop_ = std::move(handler); }
   /// Runtime operator state from the supervisor (lvsctl weight/drain/enable/disable), sent whole
@@ -72,7 +77,9 @@ private:
   Logger log_;
   uint64_t generation_;
   config::Config config_;
-  std::optional<uint64_t> pendingReload_;  ///< generation whose payload is still arriving
+  std::optional<uint64_t> pendingReload_;
+  uint32_t lastChanged_ = 0;
+  ServerOrigins lastOrigins_;  ///< generation whose payload is still arriving
   std::function<ctl::Json()> status_;
   std::function<Result<void>(const config::Config&)> reload_;
   uint32_t reloadSections_ = 0xffffffffU;

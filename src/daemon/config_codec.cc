@@ -522,7 +522,8 @@ ConfigUpdate makeUpdate(const config::Config& from, const config::Config& to) {
   return u;
 }
 
-Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload) {
+Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload,
+                             ServerOrigins* origins) {
   if (payload.substr(0, kMagic.size()) != kMagic) {
     return fail("config update: bad magic");
   }
@@ -591,17 +592,31 @@ Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload) {
         break;
     }
   }
+  if (origins != nullptr) {
+    origins->clear();
+  }
   if ((changed & section::kVirtualServers) != 0) {
     std::vector<VirtualServer> vs;
     vs.reserve(servers.size());
     for (auto& s : servers) {
       if (auto* idx = std::get_if<size_t>(&s)) {
         vs.push_back(std::move(base.virtual_servers[*idx]));
+        if (origins != nullptr) {
+          origins->emplace_back(*idx);
+        }
       } else {
         vs.push_back(std::move(std::get<VirtualServer>(s)));
+        if (origins != nullptr) {
+          origins->emplace_back(std::nullopt);
+        }
       }
     }
     base.virtual_servers = std::move(vs);
+  } else if (origins != nullptr) {
+    origins->reserve(base.virtual_servers.size());
+    for (size_t i = 0; i < base.virtual_servers.size(); ++i) {
+      origins->emplace_back(i);
+    }
   }
   return changed;
 }

@@ -11,6 +11,7 @@
 // and byte vectors are length-prefixed, optionals carry a presence byte.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -52,8 +53,16 @@ struct ConfigUpdate {
 /// when the order changed.
 ConfigUpdate makeUpdate(const config::Config& from, const config::Config& to);
 
+/// Where each virtual server of an applied update came from: per server of the new config, the
+/// index of the base's server it is (carried unchanged), or nullopt when it came in full (new or
+/// changed). Lets an engine touch only what changed (docs/architecture.md, "Reload parses once").
+using ServerOrigins = std::vector<std::optional<size_t>>;
+
 /// Applies @p payload to @p base (unchanged on error). @return the changed-section mask.
-Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload);
+/// @param origins when given, set to the origin of every virtual server of the result (the
+/// identity when the virtual-server section did not change).
+Result<uint32_t> applyUpdate(config::Config& base, std::string_view payload,
+                             ServerOrigins* origins = nullptr);
 
 /// Encodes one virtual server / decodes it (exposed for tests and the fuzzer).
 std::string encodeVirtualServer(const config::VirtualServer& vs);

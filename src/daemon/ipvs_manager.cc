@@ -151,6 +151,62 @@ void IpvsManager::reload(const config::Config& config, const Prepare& prepare) {
   setChblLoadFactor(config);
 }
 
+void IpvsManager::reloadChanged(const config::Config& config,
+                                const std::vector<std::optional<size_t>>& origins,
+                                const std::vector<size_t>& touched, const Prepare& prepare) {
+  if (!prog_ || !prog_->hasCache()) {
+    reload(config, prepare);
+    return;
+  }
+  std::vector<bool> carried(desired_.virtuals().size(), false);
+  std::vector<size_t> rebuilt;
+  for (size_t i = 0; i < config.virtual_servers.size(); ++i) {
+    const auto& from = i < origins.size() ? origins[i] : std::nullopt;
+    if (from && *from < carried.size() && !carried[*from]) {
+      carried[*from] = true;
+    } else {
+      rebuilt.push_back(i);
+    }
+  }
+  std::vector<ipvs::ServiceKey> removed;
+  for (size_t i = 0; i < carried.size(); ++i) {
+    if (!carried[i]) {
+      removed.push_back(desired_.virtuals()[i].settings.key);
+    }
+  }
+  desired_ = ipvs::DesiredState::reloadFrom(std::move(desired_), config, origins);
+  if (prepare) {
+    prepare(desired_);
+  }
+  retries_.reset();  // a new config: what failed gets a fresh start
+  rebuilt.insert(rebuilt.end(), touched.begin(), touched.end());
+  syncSome("reload", std::move(rebuilt), std::move(removed));
+  setChblLoadFactor(config);
+}
+
+void IpvsManager::syncSome(const std::string& trigger, std::vector<size_t> indexes,
+                           std::vector<ipvs::ServiceKey> removed) {
+  // A failing service is synced with every change: sync() recomputes the errors from what it
+  // tried, and what it did not try would otherwise count as mended.
+  if (!serviceErrors_.empty()) {
+    const auto& vs = desired_.virtuals();
+    for (size_t i = 0; i < vs.size(); ++i) {
+      if (std::any_of(serviceErrors_.begin(), serviceErrors_.end(),
+                      [&](const auto& e) { return e.first == vs[i].settings.key; })) {
+        indexes.push_back(i);
+      }
+    }
+  }
+  std::sort(indexes.begin(), indexes.end());
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  ipvs::Table table = desired_.partialTable(indexes);
+  std::vector<ipvs::ServiceKey> scope = std::move(removed);
+  for (const auto& svc : table.services) {
+    scope.push_back(svc.key);
+  }
+  sync(trigger, table, std::move(scope));
+}
+
 void IpvsManager::stop() {
   if (!prog_) {
     return;
@@ -190,6 +246,17 @@ void IpvsManager::apply(const std::string& trigger) {
     return;
   }
   sync(trigger, desired_.table(), desired_.keys());
+}
+
+void IpvsManager::apply(const std::string& trigger, std::vector<size_t> indexes) {
+  if (!prog_) {
+    return;
+  }
+  if (!prog_->hasCache()) {
+    apply(trigger);
+    return;
+  }
+  syncSome(trigger, std::move(indexes), {});
 }
 
 void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,

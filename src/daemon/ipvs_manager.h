@@ -34,6 +34,16 @@ public:
   void start(const config::Config& config, const Prepare& prepare = {});
   /// A new config: services it drops are removed, others are edited by diff.
   void reload(const config::Config& config, const Prepare& prepare = {});
+  /// A reload that says which virtual servers changed (@p origins: per server of @p config, the
+  /// index of the old config's server it is, or nullopt when new or changed) and changed no
+  /// global setting: the desired state keeps the carried services as they are (health and
+  /// weights included), builds only the others, and diffs only those against the cached kernel
+  /// view, plus the services the old config had and the new one does not carry (removed).
+  /// Same ops as reload(); falls back to it while the kernel view is not cached.
+  /// @param touched servers (indexes into @p config) whose carried entries @p prepare changes.
+  void reloadChanged(const config::Config& config,
+                     const std::vector<std::optional<size_t>>& origins,
+                     const std::vector<size_t>& touched, const Prepare& prepare = {});
   /// lvsd stops: services with on_stop = keep stay as they are, the others are removed.
   void stop();
 
@@ -42,6 +52,9 @@ public:
   /// Brings the kernel to desired() (scope: the config's services). @p trigger names the cause
   /// in the report ("start", "reload", "health", ...).
   void apply(const std::string& trigger);
+  /// The same when only the services at @p indexes (into desired().virtuals()) changed: only
+  /// they are diffed (and any service still failing, so its error and retry stay current).
+  void apply(const std::string& trigger, std::vector<size_t> indexes);
 
   /// Tries again what failed (IPVS unavailable, services the kernel refused); call at
   /// nextRetry(). Failing services are retried 1 s after the failure, then 2, 4 ... 30 s apart,
@@ -67,6 +80,10 @@ private:
   void open(bool loadModule = true);
   void sync(const std::string& trigger, const ipvs::Table& desired,
             std::vector<ipvs::ServiceKey> scope);
+  /// sync() of the services at @p indexes plus those failing now; @p removed: keys no longer
+  /// desired that lvsd owned (deleted from the kernel).
+  void syncSome(const std::string& trigger, std::vector<size_t> indexes,
+                std::vector<ipvs::ServiceKey> removed);
   /// modprobe ip_vs_<name> unless loaded. @return an error message, "" when available.
   std::string ensureScheduler(const std::string& name);
   void setChblLoadFactor(const config::Config& config);

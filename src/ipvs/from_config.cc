@@ -132,37 +132,86 @@ Timeouts resolveTimeouts(const Timeouts& desired, const std::optional<Timeouts>&
   return t;
 }
 
+DesiredState::Virtual DesiredState::buildVirtual(const config::VirtualServer& vs) {
+  Virtual v;
+  v.name = vs.name;
+  v.settings = serviceSettings(vs);
+  v.reals.reserve(vs.real_servers.size());
+  for (const auto& rs : vs.real_servers) {
+    Real r;
+    r.dest = destination(vs, rs);
+    r.weight = r.dest.weight;
+    r.up = !(vs.alpha && !rs.checks.empty());
+    r.inhibit = rs.inhibit_on_failure;
+    v.reals.push_back(std::move(r));
+  }
+  if (vs.sorry_server) {
+    Destination d;
+    d.addr = vs.sorry_server->address;
+    d.port = vs.sorry_server->port;
+    d.forward = forward(vs.forwarding);
+    d.weight = 1;
+    v.sorry = d;
+    v.sorryInhibit = vs.sorry_server_inhibit;
+  }
+  v.keepOnStop = vs.on_stop == config::OnStop::Keep;
+  return v;
+}
+
+void DesiredState::reindex() {
+  index_.clear();
+  index_.reserve(virtuals_.size());
+  for (size_t i = 0; i < virtuals_.size(); ++i) {
+    index_.emplace(virtuals_[i].settings.key, i);  // the first of a duplicate wins, as before
+  }
+}
+
 DesiredState DesiredState::fromConfig(const config::Config& c) {
   DesiredState st;
+  st.virtuals_.reserve(c.virtual_servers.size());
   for (const auto& vs : c.virtual_servers) {
-    Virtual v;
-    v.name = vs.name;
-    v.settings = serviceSettings(vs);
-    for (const auto& rs : vs.real_servers) {
-      Real r;
-      r.dest = destination(vs, rs);
-      r.weight = r.dest.weight;
-      r.up = !(vs.alpha && !rs.checks.empty());
-      r.inhibit = rs.inhibit_on_failure;
-      v.reals.push_back(std::move(r));
-    }
-    if (vs.sorry_server) {
-      Destination d;
-      d.addr = vs.sorry_server->address;
-      d.port = vs.sorry_server->port;
-      d.forward = forward(vs.forwarding);
-      d.weight = 1;
-      v.sorry = d;
-      v.sorryInhibit = vs.sorry_server_inhibit;
-    }
-    v.keepOnStop = vs.on_stop == config::OnStop::Keep;
-    st.virtuals_.push_back(std::move(v));
+    st.virtuals_.push_back(buildVirtual(vs));
   }
   st.timeouts_ = timeouts(c.global);
   if (c.global.ipvs_sync_daemon) {
     st.daemon_ = syncDaemon(*c.global.ipvs_sync_daemon);
   }
+  st.reindex();
   return st;
+}
+
+DesiredState DesiredState::reloadFrom(DesiredState&& old, const config::Config& c,
+                                      const std::vector<std::optional<size_t>>& origins) {
+  DesiredState st;
+  st.virtuals_.reserve(c.virtual_servers.size());
+  std::vector<bool> used(old.virtuals_.size(), false);
+  for (size_t i = 0; i < c.virtual_servers.size(); ++i) {
+    const auto& from = i < origins.size() ? origins[i] : std::nullopt;
+    if (from && *from < old.virtuals_.size() && !used[*from]) {
+      used[*from] = true;
+      st.virtuals_.push_back(std::move(old.virtuals_[*from]));
+    } else {
+      st.virtuals_.push_back(buildVirtual(c.virtual_servers[i]));
+    }
+  }
+  st.timeouts_ = timeouts(c.global);
+  if (c.global.ipvs_sync_daemon) {
+    st.daemon_ = syncDaemon(*c.global.ipvs_sync_daemon);
+  }
+  st.reindex();
+  old = DesiredState{};
+  return st;
+}
+
+Table DesiredState::partialTable(const std::vector<size_t>& indexes) const {
+  Table t;
+  t.services.reserve(indexes.size());
+  for (size_t i : indexes) {
+    if (i < virtuals_.size()) {
+      t.services.push_back(build(virtuals_[i]));
+    }
+  }
+  return t;
 }
 
 Service DesiredState::build(const Virtual& v) {
@@ -222,9 +271,8 @@ std::vector<ServiceKey> DesiredState::keys() const {
 }
 
 DesiredState::Virtual* DesiredState::find(const ServiceKey& k) {
-  auto it = std::find_if(virtuals_.begin(), virtuals_.end(),
-                         [&](const Virtual& v) { return v.settings.key == k; });
-  return it == virtuals_.end() ? nullptr : &*it;
+  const auto it = index_.find(k);
+  return it == index_.end() ? nullptr : &virtuals_[it->second];
 }
 
 const DesiredState::Virtual* DesiredState::find(const ServiceKey& k) const {

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/result.h"
@@ -49,9 +50,17 @@ public:
 
   DesiredState() = default;
   static DesiredState fromConfig(const config::Config& c);
+  /// The incremental form of fromConfig(@p c) for a reload that says which virtual servers
+  /// changed: per server of @p c, @p origins holds the index of the server of @p old it is
+  /// (moved over as it is, health and weights included) or nullopt (built from @p c).
+  static DesiredState reloadFrom(DesiredState&& old, const config::Config& c,
+                                 const std::vector<std::optional<size_t>>& origins);
 
   /// The desired table (services in config order, timeouts, sync daemon).
   [[nodiscard]] Table table() const;
+  /// The desired table of the services at @p indexes only (into virtuals(); no timeouts, no
+  /// sync daemon): with Scope::only(their keys + removed keys) the diff touches nothing else.
+  [[nodiscard]] Table partialTable(const std::vector<size_t>& indexes) const;
   /// The services to leave in the kernel when lvsd stops (on_stop = keep); the others are removed.
   [[nodiscard]] Table tableOnStop() const;
   /// Keys of every virtual server of the config (the scope lvsd owns).
@@ -76,8 +85,11 @@ private:
   Virtual* find(const ServiceKey& k);
   [[nodiscard]] const Virtual* find(const ServiceKey& k) const;
   static Service build(const Virtual& v);
+  static Virtual buildVirtual(const config::VirtualServer& vs);
+  void reindex();
 
   std::vector<Virtual> virtuals_;
+  std::unordered_map<ServiceKey, size_t, ServiceKeyHash> index_;  ///< key -> virtuals_ index
   std::optional<Timeouts> timeouts_;
   std::optional<SyncDaemon> daemon_;
 };

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "ipvs/from_config.h"
+
 namespace lvsd::check {
 
 namespace {
@@ -12,41 +14,97 @@ bool allUp(const std::vector<Pool::Check>& checks) {
 
 }  // namespace
 
+Pool::Virtual Pool::build(const config::Global& global, const config::VirtualServer& vs,
+                          std::string service, MonoTime now) {
+  Virtual v;
+  v.name = vs.name;
+  v.service = std::move(service);
+  v.quorumParams = quorumParams(vs);
+  v.quorum = Quorum(v.quorumParams);
+  v.hasSorry = vs.sorry_server.has_value();
+  v.reals.reserve(vs.real_servers.size());
+  for (const config::RealServer& rs : vs.real_servers) {
+    Real r;
+    r.address = rs.endpoint.address;
+    r.port = rs.endpoint.port;
+    r.weightParams = weightParams(rs);
+    for (const config::Check& c : rs.checks) {
+      Check ck;
+      ck.plan = planCheck(global, vs, rs, c);
+      ck.up = ck.plan.params.initiallyUp;
+      r.checks.push_back(std::move(ck));
+    }
+    r.up = allUp(r.checks);
+    r.lastChange = now;
+    r.tracker.emplace(r.weightParams, r.up, now);
+    // What DesiredState::fromConfig starts from: up unless alpha with checks, configured
+    // weight. The caller runs refresh() to bring it to quorum/sorry rules.
+    r.baseline = Placement{r.up, r.up ? r.weightParams.weight : 0};
+    r.placement = r.baseline;
+    v.reals.push_back(std::move(r));
+  }
+  return v;
+}
+
 Pool::Pool(const config::Config& config, const std::vector<std::string>& services, MonoTime now) {
   virtuals_.reserve(config.virtual_servers.size());
   for (size_t i = 0; i < config.virtual_servers.size(); ++i) {
     const config::VirtualServer& vs = config.virtual_servers[i];
-    Virtual v;
-    v.name = vs.name;
-    v.service = i < services.size() ? services[i] : vs.name;
-    v.quorumParams = quorumParams(vs);
-    v.quorum = Quorum(v.quorumParams);
-    v.hasSorry = vs.sorry_server.has_value();
-    v.reals.reserve(vs.real_servers.size());
-    for (const config::RealServer& rs : vs.real_servers) {
-      Real r;
-      r.address = rs.endpoint.address;
-      r.port = rs.endpoint.port;
-      r.weightParams = weightParams(rs);
-      for (const config::Check& c : rs.checks) {
-        Check ck;
-        ck.plan = planCheck(config.global, vs, rs, c);
-        ck.up = ck.plan.params.initiallyUp;
-        r.checks.push_back(std::move(ck));
+    virtuals_.push_back(build(config.global, vs, i < services.size() ? services[i] : vs.name, now));
+  }
+}
+
+void Pool::migrateVirtual(Virtual& v, Virtual& o, std::vector<bool>& taken, MonoTime now) {
+  if (o.quorumParams.quorum == v.quorumParams.quorum &&
+      o.quorumParams.hysteresis == v.quorumParams.hysteresis) {
+    v.quorum = o.quorum;
+  }
+  v.quorumChanges = o.quorumChanges;
+  for (auto& r : v.reals) {
+    for (size_t oj = 0; oj < o.reals.size(); ++oj) {
+      Real& orl = o.reals[oj];
+      if (taken[oj] || orl.address != r.address || orl.port != r.port) {
+        continue;
+      }
+      taken[oj] = true;
+      r.transitions = orl.transitions;
+      r.lastChange = orl.lastChange;
+      r.opMode = orl.opMode;
+      r.opWeight = orl.opWeight;
+      r.lastLatency = orl.lastLatency;
+      r.hasLatency = orl.hasLatency;
+      for (auto& ck : r.checks) {
+        for (auto& ock : orl.checks) {
+          if (ock.id != 0 && samePlan(ck.plan, ock.plan)) {
+            ck.id = ock.id;
+            ck.up = ock.up;
+            ck.last = std::move(ock.last);
+            ck.lastAt = ock.lastAt;
+            ck.results = ock.results;
+            ck.failures = ock.failures;
+            ock.id = 0;
+            break;
+          }
+        }
       }
       r.up = allUp(r.checks);
-      r.lastChange = now;
-      r.tracker.emplace(r.weightParams, r.up, now);
-      v.reals.push_back(std::move(r));
+      if (orl.tracker && orl.weightParams == r.weightParams && orl.up == r.up) {
+        r.tracker = std::move(orl.tracker);
+      } else {
+        r.tracker.emplace(r.weightParams, r.up, now);
+        r.tracker->setOperator(r.opMode, r.opWeight, now);
+      }
+      break;
     }
-    virtuals_.push_back(std::move(v));
   }
-  // What DesiredState::fromConfig starts from: up unless alpha with checks, configured weight.
-  // The caller runs refreshAll() to bring it to quorum/sorry rules.
-  for (auto& v : virtuals_) {
-    for (auto& r : v.reals) {
-      r.baseline = Placement{r.up, r.up ? r.weightParams.weight : 0};
-      r.placement = r.baseline;
+  // The feedback reference (mean latency) counts the carried latencies: without this a reload
+  // left latencyCount at 0 while reals kept hasLatency, and the next result divided by zero.
+  v.latencySum = Duration{};
+  v.latencyCount = 0;
+  for (const auto& r : v.reals) {
+    if (r.hasLatency) {
+      v.latencySum += r.lastLatency;
+      ++v.latencyCount;
     }
   }
 }
@@ -61,54 +119,10 @@ std::vector<CheckId> Pool::migrateFrom(Pool& old, MonoTime now) {
   for (size_t i = 0; i < old.virtuals_.size(); ++i) {
     taken[i].assign(old.virtuals_[i].reals.size(), false);
   }
-  for (size_t vi = 0; vi < virtuals_.size(); ++vi) {
-    Virtual& v = virtuals_[vi];
+  for (auto& v : virtuals_) {
     const auto ov = oldVs.find(v.service);
-    if (ov == oldVs.end()) {
-      continue;
-    }
-    Virtual& o = old.virtuals_[ov->second];
-    if (o.quorumParams.quorum == v.quorumParams.quorum &&
-        o.quorumParams.hysteresis == v.quorumParams.hysteresis) {
-      v.quorum = o.quorum;
-    }
-    v.quorumChanges = o.quorumChanges;
-    for (auto& r : v.reals) {
-      for (size_t oj = 0; oj < o.reals.size(); ++oj) {
-        Real& orl = o.reals[oj];
-        if (taken[ov->second][oj] || orl.address != r.address || orl.port != r.port) {
-          continue;
-        }
-        taken[ov->second][oj] = true;
-        r.transitions = orl.transitions;
-        r.lastChange = orl.lastChange;
-        r.opMode = orl.opMode;
-        r.opWeight = orl.opWeight;
-        r.lastLatency = orl.lastLatency;
-        r.hasLatency = orl.hasLatency;
-        for (auto& ck : r.checks) {
-          for (auto& ock : orl.checks) {
-            if (ock.id != 0 && samePlan(ck.plan, ock.plan)) {
-              ck.id = ock.id;
-              ck.up = ock.up;
-              ck.last = std::move(ock.last);
-              ck.lastAt = ock.lastAt;
-              ck.results = ock.results;
-              ck.failures = ock.failures;
-              ock.id = 0;
-              break;
-            }
-          }
-        }
-        r.up = allUp(r.checks);
-        if (orl.tracker && orl.weightParams == r.weightParams && orl.up == r.up) {
-          r.tracker = std::move(orl.tracker);
-        } else {
-          r.tracker.emplace(r.weightParams, r.up, now);
-          r.tracker->setOperator(r.opMode, r.opWeight, now);
-        }
-        break;
-      }
+    if (ov != oldVs.end()) {
+      migrateVirtual(v, old.virtuals_[ov->second], taken[ov->second], now);
     }
   }
   for (auto& o : old.virtuals_) {
@@ -123,16 +137,110 @@ std::vector<CheckId> Pool::migrateFrom(Pool& old, MonoTime now) {
   byId_.clear();
   ramping_.clear();
   for (size_t vi = 0; vi < virtuals_.size(); ++vi) {
-    for (size_t ri = 0; ri < virtuals_[vi].reals.size(); ++ri) {
-      for (size_t ci = 0; ci < virtuals_[vi].reals[ri].checks.size(); ++ci) {
-        const CheckId id = virtuals_[vi].reals[ri].checks[ci].id;
-        if (id != 0) {
-          byId_[id] = {RealRef{vi, ri}, ci};
+    indexChecks(vi);
+  }
+  return dropped;
+}
+
+void Pool::indexChecks(size_t vi) {
+  for (size_t ri = 0; ri < virtuals_[vi].reals.size(); ++ri) {
+    for (size_t ci = 0; ci < virtuals_[vi].reals[ri].checks.size(); ++ci) {
+      const CheckId id = virtuals_[vi].reals[ri].checks[ci].id;
+      if (id != 0) {
+        byId_[id] = {RealRef{vi, ri}, ci};
+      }
+    }
+  }
+}
+
+std::vector<CheckId> Pool::reloadFrom(Pool& old, const config::Config& config,
+                                      const Origins& origins, MonoTime now) {
+  std::vector<CheckId> dropped;
+  const size_t n = config.virtual_servers.size();
+  std::vector<std::optional<size_t>> newIndex(old.virtuals_.size());  // old -> new, carried
+  for (size_t i = 0; i < n && i < origins.size(); ++i) {
+    if (origins[i] && *origins[i] < old.virtuals_.size() && !newIndex[*origins[i]]) {
+      newIndex[*origins[i]] = i;
+    }
+  }
+  // Old servers not carried (changed or removed), by service: a rebuilt server migrates from
+  // the one of its service, as migrateFrom() does.
+  std::map<std::string, size_t> oldFree;
+  for (size_t i = 0; i < old.virtuals_.size(); ++i) {
+    if (!newIndex[i]) {
+      oldFree.emplace(old.virtuals_[i].service, i);
+    }
+  }
+  std::vector<std::vector<bool>> taken(old.virtuals_.size());
+  byId_ = std::move(old.byId_);
+  ramping_.clear();
+  for (const auto& [key, at] : old.ramping_) {
+    if (key.first < newIndex.size() && newIndex[key.first]) {
+      ramping_[{*newIndex[key.first], key.second}] = at;
+    }
+  }
+  old.ramping_.clear();
+  rebuilt_.clear();
+  virtuals_.clear();
+  virtuals_.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    const auto& from = i < origins.size() ? origins[i] : std::nullopt;
+    if (from && *from < old.virtuals_.size() && newIndex[*from] == i) {
+      virtuals_.push_back(std::move(old.virtuals_[*from]));
+      if (*from != i) {
+        indexChecks(i);
+      }
+      continue;
+    }
+    const config::VirtualServer& vs = config.virtual_servers[i];
+    virtuals_.push_back(build(config.global, vs, ipvs::toString(ipvs::serviceKey(vs)), now));
+    rebuilt_.push_back(i);
+    const auto o = oldFree.find(virtuals_.back().service);
+    if (o != oldFree.end()) {
+      auto& t = taken[o->second];
+      t.resize(old.virtuals_[o->second].reals.size(), false);
+      migrateVirtual(virtuals_.back(), old.virtuals_[o->second], t, now);
+    }
+  }
+  for (size_t i = 0; i < old.virtuals_.size(); ++i) {
+    if (newIndex[i]) {
+      continue;
+    }
+    for (auto& r : old.virtuals_[i].reals) {
+      for (auto& ck : r.checks) {
+        if (ck.id != 0) {
+          dropped.push_back(ck.id);
         }
       }
     }
   }
+  for (CheckId id : dropped) {
+    byId_.erase(id);
+  }
+  for (size_t vi : rebuilt_) {
+    indexChecks(vi);
+  }
+  old.virtuals_.clear();
+  old.byId_.clear();
   return dropped;
+}
+
+std::vector<RealChange> Pool::remap(const std::vector<RealChange>& changes,
+                                    const Origins& origins) {
+  std::map<size_t, size_t> newIndex;
+  for (size_t i = 0; i < origins.size(); ++i) {
+    if (origins[i]) {
+      newIndex.emplace(*origins[i], i);
+    }
+  }
+  std::vector<RealChange> out;
+  for (const RealChange& c : changes) {
+    const auto it = newIndex.find(c.ref.vs);
+    if (it != newIndex.end()) {
+      out.push_back(RealChange{RealRef{it->second, c.ref.rs}, c.placement});
+    }
+  }
+  return out;
 }
 
 std::vector<std::pair<RealRef, size_t>> Pool::checksWithoutId() const {
@@ -251,24 +359,28 @@ void Pool::resetPlacements() {
 std::vector<RealChange> Pool::refreshAll(MonoTime now) {
   std::vector<RealChange> out;
   for (size_t vi = 0; vi < virtuals_.size(); ++vi) {
-    auto& v = virtuals_[vi];
-    v.servingSum = 0;
-    for (auto& r : v.reals) {
-      const DestDecision& d = r.tracker->current();
-      r.contrib = d.serving ? d.target : 0;
-      v.servingSum += r.contrib;
-    }
-    const QuorumChange qc = v.quorum.update(v.servingSum);
-    if (qc == QuorumChange::Gained || qc == QuorumChange::Lost) {
-      ++v.quorumChanges;
-    }
-    v.sorryMode = v.hasSorry && !v.quorum.has();
-    for (size_t ri = 0; ri < v.reals.size(); ++ri) {
-      trackRamp({vi, ri}, now);
-      place({vi, ri}, out);
-    }
+    refresh(vi, now, out);
   }
   return out;
+}
+
+void Pool::refresh(size_t vi, MonoTime now, std::vector<RealChange>& out) {
+  auto& v = virtuals_[vi];
+  v.servingSum = 0;
+  for (auto& r : v.reals) {
+    const DestDecision& d = r.tracker->current();
+    r.contrib = d.serving ? d.target : 0;
+    v.servingSum += r.contrib;
+  }
+  const QuorumChange qc = v.quorum.update(v.servingSum);
+  if (qc == QuorumChange::Gained || qc == QuorumChange::Lost) {
+    ++v.quorumChanges;
+  }
+  v.sorryMode = v.hasSorry && !v.quorum.has();
+  for (size_t ri = 0; ri < v.reals.size(); ++ri) {
+    trackRamp({vi, ri}, now);
+    place({vi, ri}, out);
+  }
 }
 
 void Pool::evaluate(RealRef ref, MonoTime now, std::vector<RealChange>& out) {

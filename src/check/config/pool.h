@@ -94,6 +94,26 @@ public:
   /// @return runner ids of old checks that were not carried over (the caller removes them).
   std::vector<CheckId> migrateFrom(Pool& old, MonoTime now);
 
+  /// Per virtual server of a new config: the index of the old config's server it is, carried
+  /// unchanged, or nullopt when it is new or changed (daemon/config_codec.h ServerOrigins).
+  using Origins = std::vector<std::optional<size_t>>;
+  /// The incremental form of Pool(config) + migrateFrom(old) for a reload that says which
+  /// virtual servers changed: a server with an origin is moved over from @p old whole (health,
+  /// checks and their ids, placements, slow-start ramp); only the others are built from
+  /// @p config, each migrating from the old server of the same service that is not carried.
+  /// Placements of rebuilt servers are the config's baseline: run refresh() on each of
+  /// rebuilt(). Equivalent to the full path for the servers it rebuilds; the carried ones are
+  /// left exactly as they were (their desired IPVS entries need nothing).
+  /// @return runner ids of old checks that were not carried over (the caller removes them).
+  std::vector<CheckId> reloadFrom(Pool& old, const config::Config& config, const Origins& origins,
+                                  MonoTime now);
+  /// The servers the last reloadFrom() built from the config (indexes into virtuals()).
+  [[nodiscard]] const std::vector<size_t>& rebuilt() const { return rebuilt_; }
+  /// Maps changes made against the pool before a reloadFrom() (e.g. not yet applied) to the
+  /// carried servers' new positions; changes of servers not carried are dropped.
+  static std::vector<RealChange> remap(const std::vector<RealChange>& changes,
+                                       const Origins& origins);
+
   /// @return the checks that still need a runner id (new, or not carried over).
   [[nodiscard]] std::vector<std::pair<RealRef, size_t>> checksWithoutId() const;
   void setCheckId(RealRef r, size_t check, CheckId id);
@@ -114,6 +134,8 @@ public:
   void resetPlacements();
   /// Recomputes every virtual server (e.g. after a reload).
   std::vector<RealChange> refreshAll(MonoTime now);
+  /// Recomputes virtual server @p vi only (quorum, sorry mode, placements), appending to @p out.
+  void refresh(size_t vi, MonoTime now, std::vector<RealChange>& out);
 
   [[nodiscard]] const std::vector<Virtual>& virtuals() const { return virtuals_; }
   [[nodiscard]] size_t checkCount() const { return byId_.size(); }
@@ -125,10 +147,18 @@ private:
   void place(RealRef r, std::vector<RealChange>& out);
   void trackRamp(RealRef r, MonoTime now);
   Real& real(RealRef r) { return virtuals_[r.vs].reals[r.rs]; }
+  /// One virtual server as the config describes it (health as configured, placement = baseline).
+  static Virtual build(const config::Global& global, const config::VirtualServer& vs,
+                       std::string service, MonoTime now);
+  /// Carries state from @p o (the same service in the old pool) into @p v; @p taken marks the
+  /// old reals already carried (one flag per real of @p o).
+  static void migrateVirtual(Virtual& v, Virtual& o, std::vector<bool>& taken, MonoTime now);
+  void indexChecks(size_t vi);
 
   std::vector<Virtual> virtuals_;
   std::map<CheckId, std::pair<RealRef, size_t>> byId_;
   std::map<std::pair<size_t, size_t>, MonoTime> ramping_;  ///< reals in slow start -> next step
+  std::vector<size_t> rebuilt_;
 };
 
 }  // namespace lvsd::check

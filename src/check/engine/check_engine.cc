@@ -114,8 +114,8 @@ CheckEngine::~CheckEngine() {
 }
 
 std::vector<RealChange> CheckEngine::start(const config::Config& config) {
-  config_ = config;
-  pool_ = Pool(config_, serviceNames(config_), now());
+  config_ = &config;
+  pool_ = Pool(config, serviceNames(config), now());
   addMissingChecks();
   log_.info("health checks started: " + std::to_string(pool_.checkCount()) + " checks",
             {{"event", "checks_started"}});
@@ -126,8 +126,8 @@ std::vector<RealChange> CheckEngine::start(const config::Config& config) {
 
 std::vector<RealChange> CheckEngine::reload(const config::Config& config) {
   pending_.clear();  // indexes into the old pool; refreshAll below recomputes everything
-  config_ = config;
-  Pool next(config_, serviceNames(config_), now());
+  config_ = &config;
+  Pool next(config, serviceNames(config), now());
   const auto dropped = next.migrateFrom(pool_, now());
   for (CheckId id : dropped) {
     runner_->remove(id);
@@ -143,6 +143,36 @@ std::vector<RealChange> CheckEngine::reload(const config::Config& config) {
   pending_.clear();
   pool_.resetPlacements();  // the caller's desired state is fresh from the new config
   auto changes = pool_.refreshAll(now());
+  armTick();
+  return changes;
+}
+
+std::vector<RealChange> CheckEngine::reload(const config::Config& config,
+                                            const Pool::Origins& origins) {
+  // Changes not applied yet, moved to the carried servers' new positions: the caller's desired
+  // state keeps those servers as they were, so it still needs them.
+  std::vector<RealChange> changes = Pool::remap(pending_, origins);
+  pending_.clear();
+  config_ = &config;
+  Pool next;
+  const auto dropped = next.reloadFrom(pool_, config, origins, now());
+  for (CheckId id : dropped) {
+    runner_->remove(id);
+  }
+  pool_ = std::move(next);
+  const size_t kept = pool_.checkCount();
+  addMissingChecks();
+  log_.info("health checks reloaded: " + std::to_string(pool_.rebuilt().size()) +
+                " virtual servers rebuilt, " + std::to_string(kept) + " checks kept, " +
+                std::to_string(pool_.checkCount() - kept) + " new, " +
+                std::to_string(dropped.size()) + " removed",
+            {{"event", "checks_reloaded"}});
+  setOverrides(overrides_);  // re-resolve against the new config (queued into pending_)
+  changes.insert(changes.end(), pending_.begin(), pending_.end());
+  pending_.clear();
+  for (size_t vi : pool_.rebuilt()) {
+    pool_.refresh(vi, now(), changes);
+  }
   armTick();
   return changes;
 }
@@ -166,15 +196,18 @@ void CheckEngine::addMissingChecks() {
 std::vector<std::string> CheckEngine::setOverrides(const std::vector<OperatorOverride>& overrides) {
   overrides_ = overrides;
   std::vector<std::string> errors;
+  if (config_ == nullptr) {
+    return errors;  // not started: applied by start()'s caller through reload/setOverrides
+  }
   // Desired operator state per real server (default: enabled, no weight).
   std::map<std::pair<size_t, size_t>, const OperatorOverride*> want;
   for (const auto& o : overrides_) {
-    auto vs = findVirtualServer(config_, o.vs);
+    auto vs = findVirtualServer(*config_, o.vs);
     if (!vs) {
       errors.push_back(vs.error().message);
       continue;
     }
-    auto rs = findRealServer(config_.virtual_servers[*vs], o.rs);
+    auto rs = findRealServer(config_->virtual_servers[*vs], o.rs);
     if (!rs) {
       errors.push_back(rs.error().message);
       continue;
@@ -215,8 +248,8 @@ void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) 
     const Pool::Real& r = v.reals[where->first.rs];
     const size_t vi = where->first.vs;
     const size_t ri = where->first.rs;
-    if (vi < config_.virtual_servers.size()) {
-      const config::VirtualServer& cv = config_.virtual_servers[vi];
+    if (vi < config_->virtual_servers.size()) {
+      const config::VirtualServer& cv = config_->virtual_servers[vi];
       if (r.up != wasUp && ri < cv.real_servers.size()) {
         runCommand(r.up ? cv.real_servers[ri].notify_up : cv.real_servers[ri].notify_down,
                    r.up ? "notify_up" : "notify_down");
@@ -249,7 +282,7 @@ void CheckEngine::runCommand(const std::string& command, const std::string& what
   }
   ScriptSpec spec;
   spec.argv = splitCommandLine(command);
-  spec.user = config_.global.script_user;
+  spec.user = config_->global.script_user;
   auto prober = makeProber(io_, spec, std::chrono::seconds(30));
   if (!prober) {
     log_.error(what + " command '" + command + "' cannot run: " + prober.error().message,
@@ -313,7 +346,7 @@ void CheckEngine::flush() {
   changesTotal_ += changes.size();
   if (apply_) {
     const MonoTime t0 = now();
-    apply_(config_, pool_, changes, pendingTrigger_);
+    apply_(*config_, pool_, changes, pendingTrigger_);
     lastFlushEnd_ = now();
     // Cheap applies (the normal case) are not spaced: one sync per loop turn, as before.
     const Duration cost = lastFlushEnd_ - t0;

@@ -50,10 +50,18 @@ public:
 
   /// Builds the pool and starts its checks. @return the changes the fresh desired state (from
   /// the same config) needs before it is first programmed (quorum/sorry at start).
+  /// @p config is referenced, not copied: it must stay alive (and be the one given to the
+  /// last reload) while the engine runs; the checker child passes its channel's config.
   std::vector<RealChange> start(const config::Config& config);
   /// A new config: unchanged checks keep running with their state, others are replaced.
   /// @return the changes the fresh desired state of @p config needs (carried health, weights).
   std::vector<RealChange> reload(const config::Config& config);
+  /// A reload that says which virtual servers changed (@p origins, Pool::reloadFrom): the
+  /// unchanged ones keep their state and checks without being re-walked, only the others are
+  /// rebuilt. @return the changes the desired state needs after DesiredState::reloadFrom (the
+  /// carried servers as they were): changes not yet applied, operator overrides, and the
+  /// rebuilt servers' carried health and weights.
+  std::vector<RealChange> reload(const config::Config& config, const Pool::Origins& origins);
   /// Replaces the operator overrides (every server not listed goes back to enabled).
   /// Unknown servers are reported in the returned list, the others applied (via Apply).
   std::vector<std::string> setOverrides(const std::vector<OperatorOverride>& overrides);
@@ -82,7 +90,7 @@ private:
   Apply apply_;
   SplitMix64 rng_;
   std::unique_ptr<CheckRunner> runner_;
-  config::Config config_;
+  const config::Config* config_ = nullptr;  ///< the caller's (see start())
   Pool pool_;
   std::vector<OperatorOverride> overrides_;
   std::vector<RealChange> pending_;
