@@ -47,29 +47,45 @@ void Scheduler::remove(CheckId id) {
   if (it == checks_.end()) {
     return;
   }
-  if (!it->second.status.inFlight) {
-    queue_.erase({it->second.status.nextDue, id});
-  }
-  checks_.erase(it);
+  checks_.erase(it);  // its queue item, if any, is now stale
+  prune();
 }
 
 void Scheduler::schedule(CheckId id, Entry& e, MonoTime at) {
   e.status.nextDue = at;
   e.status.inFlight = false;
-  queue_.emplace(at, id);
+  ++e.generation;
+  queue_.push_back(Item{at, id, e.generation});
+  std::push_heap(queue_.begin(), queue_.end(), later);
+}
+
+bool Scheduler::isLive(const Item& item) const {
+  auto it = checks_.find(item.id);
+  return it != checks_.end() && !it->second.status.inFlight &&
+         it->second.generation == item.generation;
+}
+
+void Scheduler::prune() {
+  while (!queue_.empty() && !isLive(queue_.front())) {
+    std::pop_heap(queue_.begin(), queue_.end(), later);
+    queue_.pop_back();
+  }
 }
 
 std::vector<CheckId> Scheduler::takeDue(MonoTime now, size_t limit) {
   std::vector<CheckId> due;
-  while (due.size() < limit && !queue_.empty() && queue_.begin()->first <= now) {
-    const CheckId id = queue_.begin()->second;
-    queue_.erase(queue_.begin());
-    auto it = checks_.find(id);
-    if (it != checks_.end()) {
+  while (due.size() < limit && !queue_.empty() && queue_.front().at <= now) {
+    const Item item = queue_.front();
+    std::pop_heap(queue_.begin(), queue_.end(), later);
+    queue_.pop_back();
+    auto it = checks_.find(item.id);
+    if (it != checks_.end() && !it->second.status.inFlight &&
+        it->second.generation == item.generation) {
       it->second.status.inFlight = true;
-      due.push_back(id);
+      due.push_back(item.id);
     }
   }
+  prune();
   return due;
 }
 
@@ -85,7 +101,7 @@ std::optional<MonoTime> Scheduler::nextDue() const {
   if (queue_.empty()) {
     return std::nullopt;
   }
-  return queue_.begin()->first;
+  return queue_.front().at;  // live: every change that can stale the top prunes
 }
 
 ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime now) {
@@ -96,9 +112,7 @@ ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime no
   Entry& e = it->second;
   CheckStatus& s = e.status;
   const CheckParams& p = e.params;
-  if (!s.inFlight) {
-    queue_.erase({s.nextDue, id});  // a result without takeDue(): reschedule from now
-  }
+  const bool wasQueued = !s.inFlight;  // a result without takeDue(): reschedule from now
   ++s.probes;
   ResultEffect eff;
   bool retry = false;
@@ -145,6 +159,9 @@ ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime no
     period = scaled(period, 1.0 + p.jitter * (2.0 * rng_.unit() - 1.0));
   }
   schedule(id, e, now + period);
+  if (wasQueued) {
+    prune();  // its old item may be the top
+  }
   return eff;
 }
 

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <set>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -95,14 +94,31 @@ private:
   struct Entry {
     CheckParams params;
     CheckStatus status;
+    uint32_t generation = 0;  ///< bumped on every schedule(): older queue items are stale
   };
+  /// A queue item; stale when its check is gone, in flight, or rescheduled since.
+  struct Item {
+    MonoTime at;
+    CheckId id;
+    uint32_t generation;
+  };
+  /// Min-heap order: earliest first, then the lower id (as the ordered set had it).
+  static bool later(const Item& a, const Item& b) {
+    return a.at != b.at ? a.at > b.at : a.id > b.id;
+  }
   void schedule(CheckId id, Entry& e, MonoTime at);
+  [[nodiscard]] bool isLive(const Item& item) const;
+  /// Drops stale items from the top, so that nextDue() reads a live one.
+  void prune();
 
   Random& rng_;
   CheckId nextId_ = 1;
   uint64_t added_ = 0;
   std::unordered_map<CheckId, Entry> checks_;
-  std::set<std::pair<MonoTime, CheckId>> queue_;
+  /// Binary heap of due times (no allocation per reschedule, unlike a node-based set). Items
+  /// are never removed from the middle: rescheduling and removal leave stale ones behind, which
+  /// are dropped when they reach the top.
+  std::vector<Item> queue_;
 };
 
 /// The k-th element of the base-2 van der Corput sequence, in [0, 1).

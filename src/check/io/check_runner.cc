@@ -64,7 +64,9 @@ Result<CheckId> CheckRunner::add(const ProbeSpec& spec, const CheckParams& param
     return Unexpected(prober.error());
   }
   const CheckId id = sched_.add(params, now());
-  entries_[id].prober = std::move(prober.value());
+  Entry& e = entries_[id];
+  e.id = id;
+  e.prober = std::move(prober.value());
   arm();
   return id;
 }
@@ -121,21 +123,21 @@ void CheckRunner::onTimer() {
     if (it == entries_.end()) {
       continue;
     }
-    // Small enough for std::function's inline storage (no allocation per probe). No liveness
-    // token: the destructor and remove() cancel every run, and a cancelled run never calls back.
-    it->second.run = it->second.prober->run([this, id](Outcome o) { onDone(id, std::move(o)); });
+    // No liveness token: the destructor and remove() cancel every run, and a cancelled run
+    // never calls back.
+    // The entry's address is stable (unordered_map nodes do not move) and outlives the run.
+    Entry* e = &it->second;
+    // Two pointers: within std::function's inline storage (no allocation per probe).
+    e->run = e->prober->run([this, e](Outcome o) { onDone(*e, std::move(o)); });
     ++running_;
   }
   peak_ = std::max(peak_, running_);
   arm();
 }
 
-void CheckRunner::onDone(CheckId id, Outcome o) {
-  auto it = entries_.find(id);
-  if (it == entries_.end()) {
-    return;
-  }
-  it->second.run.reset();
+void CheckRunner::onDone(Entry& e, Outcome o) {
+  const CheckId id = e.id;
+  e.run.reset();
   --running_;
   if (o.notStarted) {
     // Not the server's fault: try again shortly, without counting a result.

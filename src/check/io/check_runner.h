@@ -68,12 +68,13 @@ public:
 
 private:
   struct Entry {
+    CheckId id = 0;
     std::unique_ptr<Prober> prober;
     std::shared_ptr<ProbeRun> run;
   };
   void arm();
   void onTimer();
-  void onDone(CheckId id, Outcome o);
+  void onDone(Entry& e, Outcome o);
   void noteDeferred(const Outcome& o);
 
   boost::asio::io_context& io_;
