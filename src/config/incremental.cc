@@ -100,13 +100,13 @@ LoadResult IncrementalLoader::full(const std::string& path, std::optional<std::s
 std::optional<LoadResult> IncrementalLoader::splice(std::string& text) {
   Cache& c = *cache_;
   const std::string_view old = c.text;
-  if (text == old) {
-    LoadResult r;
+  // The changed region: [p, oldEnd) of the old text became [p, newEnd) of the new one.
+  const size_t p = scan::commonPrefix(old, text);
+  if (p == old.size() && p == text.size()) {
+    LoadResult r;  // the same text
     r.config = c.model;
     return r;
   }
-  // The changed region: [p, oldEnd) of the old text became [p, newEnd) of the new one.
-  const size_t p = scan::commonPrefix(old, text);
   const size_t s = scan::commonSuffix(old, text, std::min(old.size(), text.size()) - p);
   const size_t oldEnd = old.size() - s;
   const size_t newEnd = text.size() - s;

@@ -112,6 +112,23 @@ bool Context::written(std::string_view path) const {
   return n != nullptr && n->recorded;
 }
 
+bool Context::writtenMember(std::string_view list, size_t index, std::string_view key) const {
+  if (root_ == nullptr) {
+    return true;
+  }
+  auto named = [](const Node& parent, std::string_view name) -> const Node* {
+    auto it = std::find_if(parent.children.begin(), parent.children.end(),
+                           [&](const Node& c) { return c.name == name; });
+    return it == parent.children.end() ? nullptr : &*it;
+  };
+  const Node* l = named(*root_, list);
+  if (l == nullptr || index >= l->children.size()) {
+    return false;
+  }
+  const Node* n = named(l->children[index], key);
+  return n != nullptr && n->recorded;
+}
+
 std::string memberPath(std::string_view parent, std::string_view key) {
   std::string s;
   if (parent.empty()) {

@@ -37,6 +37,8 @@ public:
   [[nodiscard]] size_t errorCount() const { return diags_.size(); }
   /// True when exactly @p path was recorded (the setting is written in the file).
   [[nodiscard]] bool written(std::string_view path) const;
+  /// written("<list>[<index>].<key>") without spelling the path out.
+  [[nodiscard]] bool writtenMember(std::string_view list, size_t index, std::string_view key) const;
 
 private:
   /// The node at @p path (nullptr when absent); @p deepest receives the deepest recorded node

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <map>
+#include <string_view>
 #include <tuple>
+#include <unordered_map>
 
 namespace lvsd::config {
 
@@ -16,10 +18,11 @@ void errorAt(Context& ctx, const std::string& path, std::string message) {
 template <class T>
 void uniqueNames(Context& ctx, const std::vector<T>& items, const std::string& list,
                  const char* what) {
-  std::map<std::string, size_t> seen;
+  std::unordered_map<std::string_view, size_t> seen;
+  seen.reserve(items.size());
   for (size_t i = 0; i < items.size(); ++i) {
     const std::string& name = items[i].name;
-    if (name.empty() || !ctx.written(indexPath(list, i) + ".name")) {
+    if (name.empty() || !ctx.writtenMember(list, i, "name")) {
       continue;  // generated names (virtual servers) clash only when the services do
     }
     auto [it, fresh] = seen.emplace(name, i);
@@ -99,17 +102,46 @@ void validateVrrp(Context& ctx, Config& c) {
   }
 }
 
+/// What makes two virtual services the same one (IPVS's key), hashable.
+struct ServiceKey {
+  Family family = Family::V4;
+  uint32_t fwmark = 0;
+  int protocol = 0;
+  IpAddress address;
+  uint16_t port = 0;
+  bool operator==(const ServiceKey&) const = default;
+};
+
+struct ServiceKeyHash {
+  size_t operator()(const ServiceKey& k) const {
+    uint64_t h = 1469598103934665603ULL;  // FNV-1a
+    auto mix = [&](uint64_t v) {
+      h ^= v;
+      h *= 1099511628211ULL;
+    };
+    mix(static_cast<uint64_t>(k.family));
+    mix(k.fwmark);
+    mix(static_cast<uint64_t>(k.protocol));
+    for (const uint8_t b : k.address.bytes()) {
+      mix(b);
+    }
+    mix(k.port);
+    return static_cast<size_t>(h);
+  }
+};
+
 void validateServices(Context& ctx, Config& c) {
-  std::map<std::tuple<Family, uint32_t, int, IpAddress, uint16_t>, size_t> services;
+  std::unordered_map<ServiceKey, size_t, ServiceKeyHash> services;
+  services.reserve(c.virtual_servers.size());
   for (size_t i = 0; i < c.virtual_servers.size(); ++i) {
     VirtualServer& vs = c.virtual_servers[i];
-    const std::string base = indexPath("virtual_servers", i);
-    auto key = vs.endpoint ? std::tuple{vs.family, 0U, static_cast<int>(vs.protocol),
-                                        vs.endpoint->address, vs.endpoint->port}
-                           : std::tuple{vs.family, vs.fwmark, 0, IpAddress{}, uint16_t{0}};
+    const ServiceKey key = vs.endpoint
+                               ? ServiceKey{vs.family, 0U, static_cast<int>(vs.protocol),
+                                            vs.endpoint->address, vs.endpoint->port}
+                               : ServiceKey{vs.family, vs.fwmark, 0, IpAddress{}, uint16_t{0}};
     auto [it, fresh] = services.emplace(key, i);
     if (!fresh) {
-      errorAt(ctx, base + (vs.endpoint ? ".address" : ".fwmark"),
+      errorAt(ctx, indexPath("virtual_servers", i) + (vs.endpoint ? ".address" : ".fwmark"),
               "duplicate virtual service " + vs.name + " (also " +
                   indexPath("virtual_servers", it->second) + ")");
     }
@@ -123,6 +155,7 @@ void validateServices(Context& ctx, Config& c) {
         auto def = std::find_if(c.check_scripts.begin(), c.check_scripts.end(),
                                 [&](const CheckScript& s) { return s.name == sc.script; });
         if (def == c.check_scripts.end()) {
+          const std::string base = indexPath("virtual_servers", i);
           errorAt(ctx, indexPath(indexPath(base + ".real_servers", r) + ".checks", k) + ".script",
                   "no check_scripts entry named \"" + sc.script + "\"");
           continue;
