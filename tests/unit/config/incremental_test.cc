@@ -258,6 +258,9 @@ TEST_F(Incremental, FallsBackToFullLoads) {
       replaceAfter(base_, "/* } */", 0, "/* } */", "/* ) */"),
       // the element's own braces
       replaceAfter(base_, "10.0.0.2\"", 0, ") }", ") } , { address = \"10.9.9.8\"; port = 80; }"),
+      // elements of two lists at once
+      replaceAfter(replaceAfter(base_, "\"VI_1\"", 0, "priority = 100", "priority = 90"),
+                   "10.0.0.3\"", 0, "weight = 1", "weight = 2"),
       // @include inside an element
       replaceAfter(base_, "10.0.0.2\"", 0, "weight = 1;", "weight = 1;\n@include \"x.conf\"\n"),
   };
