@@ -459,5 +459,16 @@ TEST(ScanLayout, SplitGroups) {
   EXPECT_FALSE(scan::splitGroups("{ \"a\\\" }", g));
 }
 
+TEST(ScanLayout, CommonPrefixAndSuffixAcrossBlocks) {
+  std::string a(10000, 'x');
+  std::string b = a;
+  b[5000] = 'y';
+  EXPECT_EQ(scan::commonPrefix(a, b), 5000U);
+  EXPECT_EQ(scan::commonSuffix(a, b, a.size()), 4999U);
+  EXPECT_EQ(scan::commonSuffix(a, b, 100), 100U);
+  EXPECT_EQ(scan::commonPrefix(a, a + "z"), a.size());
+  EXPECT_EQ(scan::commonSuffix("z" + a, a, a.size()), a.size());
+}
+
 }  // namespace
 }  // namespace lvsd::config
