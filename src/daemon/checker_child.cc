@@ -1,6 +1,7 @@
 // The checker child: health checks (check::CheckEngine) driving the IPVS desired state, and the
 // IPVS programming itself (daemon/ipvs_manager.h). Reports {"virtual_servers": n, "ipvs": {...},
-// "checks": {...}}.
+// "checks": {...}}: the totals every second, the full status (per service and real server) when
+// the supervisor asks.
 #include <boost/asio/steady_timer.hpp>
 #include <memory>
 
@@ -107,6 +108,15 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
     checks["health_ops_total"] = rt->healthOps;
     return ctl::Json{{"virtual_servers", rt->virtualServers},
                      {"ipvs", rt->ipvs.status()},
+                     {"checks", std::move(checks)}};
+  });
+  // Every second (and after changes) only the totals: the full status above (~1 MB at 1 000 x
+  // 10) goes to the supervisor when an lvsctl command asks for it.
+  channel.setSummaryProvider([rt] {
+    ctl::Json checks = rt->checks.summary();
+    checks["health_ops_total"] = rt->healthOps;
+    return ctl::Json{{"virtual_servers", rt->virtualServers},
+                     {"ipvs", rt->ipvs.status(/*services=*/false)},
                      {"checks", std::move(checks)}};
   });
   channel.setReloadHandler(

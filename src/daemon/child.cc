@@ -52,7 +52,8 @@ void ChildChannel::reportNow() {
   ChildMessage m;
   m.kind = ChildMessage::Kind::Report;
   m.generation = generation_;
-  m.status = status_ ? status_() : ctl::Json::object();
+  const auto& provider = summary_ ? summary_ : status_;
+  m.status = provider ? provider() : ctl::Json::object();
   send(encode(m));
 }
 
@@ -122,6 +123,15 @@ void ChildChannel::onLine(const std::string& line) {
       stop_();
     }
     io_.stop();
+    return;
+  }
+  if (msg->kind == ParentMessage::Kind::Query) {
+    ChildMessage m;
+    m.kind = ChildMessage::Kind::Report;
+    m.generation = generation_;
+    m.query = msg->query;
+    m.status = status_ ? status_() : ctl::Json::object();
+    send(encode(m));
     return;
   }
   if (msg->kind == ParentMessage::Kind::Admin) {

@@ -39,6 +39,10 @@ public:
 
   /// The engine's status object, sent with every report (extensible: engines add what they like).
   void setStatusProvider(std::function<ctl::Json()> provider) { status_ = std::move(provider); }
+  /// A small status for the periodic reports (and reportNow()): with it, the full status above
+  /// is sent only when the supervisor asks for it (a query: lvsctl checks/status/ipvs), so a
+  /// large table does not cross the link every second.
+  void setSummaryProvider(std::function<ctl::Json()> provider) { summary_ = std::move(provider); }
   /// Applies a new, already validated config. An error is reported to the supervisor and logged;
   /// the engine keeps its old state. The handler runs when a section in @p sections
   /// (daemon/config_codec.h section::*) changed, or when nothing changed at all (a reload of
@@ -81,6 +85,7 @@ private:
   uint32_t lastChanged_ = 0;
   ServerOrigins lastOrigins_;  ///< generation whose payload is still arriving
   std::function<ctl::Json()> status_;
+  std::function<ctl::Json()> summary_;
   std::function<Result<void>(const config::Config&)> reload_;
   uint32_t reloadSections_ = 0xffffffffU;
   std::function<void()> stop_;

@@ -16,7 +16,7 @@ struct IpvsCommand::Kernel {
   std::unique_ptr<ipvs::Programmer> prog;
 };
 
-IpvsCommand::IpvsCommand(boost::asio::io_context& io, std::function<ctl::Json()> checkerIpvs)
+IpvsCommand::IpvsCommand(boost::asio::io_context& io, FetchChecker checkerIpvs)
     : io_(io), checkerIpvs_(std::move(checkerIpvs)), kernel_(std::make_unique<Kernel>()) {}
 
 IpvsCommand::~IpvsCommand() {
@@ -32,22 +32,31 @@ IpvsCommand::~IpvsCommand() {
 
 ctl::CommandRegistry::DeferredHandler IpvsCommand::handler() {
   return [this](const ctl::Json&, ctl::CommandRegistry::Reply reply) {
-    Job job{checkerIpvs_ ? checkerIpvs_() : ctl::Json(nullptr), std::move(reply)};
-    {
-      std::lock_guard lock(mu_);
-      jobs_.push_back(std::move(job));
+    if (!checkerIpvs_) {
+      enqueue(Job{ctl::Json(nullptr), std::move(reply)});
+      return;
     }
-    if (!worker_.joinable()) {
-      // Signals stay with the supervisor's loop (Asio's signal_set): the worker blocks them all.
-      sigset_t all;
-      sigset_t old;
-      sigfillset(&all);
-      ::pthread_sigmask(SIG_BLOCK, &all, &old);
-      worker_ = std::thread([this] { work(); });
-      ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
-    }
-    cv_.notify_one();
+    checkerIpvs_([this, reply = std::move(reply)](ctl::Json lvsd) mutable {
+      enqueue(Job{std::move(lvsd), std::move(reply)});
+    });
   };
+}
+
+void IpvsCommand::enqueue(Job job) {
+  {
+    std::lock_guard lock(mu_);
+    jobs_.push_back(std::move(job));
+  }
+  if (!worker_.joinable()) {
+    // Signals stay with the supervisor's loop (Asio's signal_set): the worker blocks them all.
+    sigset_t all;
+    sigset_t old;
+    sigfillset(&all);
+    ::pthread_sigmask(SIG_BLOCK, &all, &old);
+    worker_ = std::thread([this] { work(); });
+    ::pthread_sigmask(SIG_SETMASK, &old, nullptr);
+  }
+  cv_.notify_one();
 }
 
 void IpvsCommand::work() {

@@ -19,9 +19,12 @@ namespace lvsd::daemon {
 
 class IpvsCommand {
 public:
-  /// @param checkerIpvs returns the checker child's latest "ipvs" report (null when none); it is
-  ///        read on the loop when the request arrives.
-  IpvsCommand(boost::asio::io_context& io, std::function<ctl::Json()> checkerIpvs);
+  /// Gets the checker child's "ipvs" status (null when none) and calls its argument with it,
+  /// on the loop, now or later (the supervisor asks the child).
+  using FetchChecker = std::function<void(std::function<void(ctl::Json)>)>;
+  /// @param checkerIpvs called on the loop when a request arrives; the dump starts once it
+  ///        has answered.
+  IpvsCommand(boost::asio::io_context& io, FetchChecker checkerIpvs);
   ~IpvsCommand();
   IpvsCommand(const IpvsCommand&) = delete;
   IpvsCommand& operator=(const IpvsCommand&) = delete;
@@ -42,7 +45,8 @@ private:
   std::string answer(const ctl::Json& lvsd);
 
   boost::asio::io_context& io_;
-  std::function<ctl::Json()> checkerIpvs_;
+  FetchChecker checkerIpvs_;
+  void enqueue(Job job);
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<Job> jobs_;

@@ -339,9 +339,12 @@ void IpvsManager::sync(const std::string& trigger, const ipvs::Table& desiredIn,
   last_ = std::move(rec);
 }
 
-ctl::Json IpvsManager::status() const {
+ctl::Json IpvsManager::status(bool withServices) const {
   ctl::Json services = ctl::Json::array();
   for (const auto& v : desired_.virtuals()) {
+    if (!withServices) {
+      break;
+    }
     const auto err = std::find_if(serviceErrors_.begin(), serviceErrors_.end(),
                                   [&](const auto& e) { return e.first == v.settings.key; });
     ctl::Json s{{"name", v.name}, {"service", ipvs::toString(v.settings.key)}};
@@ -362,10 +365,12 @@ ctl::Json IpvsManager::status() const {
     }
     services.push_back(std::move(s));
   }
-  ctl::Json out{{"available", prog_ != nullptr},
-                {"services", services},
-                {"syncs", syncs_},
-                {"ops_total", opsTotal_}};
+  ctl::Json out{{"available", prog_ != nullptr}, {"syncs", syncs_}, {"ops_total", opsTotal_}};
+  if (withServices) {
+    out["services"] = std::move(services);
+  } else {
+    out["services_failed"] = serviceErrors_.size();
+  }
   if (!unavailable_.empty()) {
     out["error"] = unavailable_;
   }

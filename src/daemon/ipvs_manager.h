@@ -66,7 +66,9 @@ public:
   [[nodiscard]] bool available() const { return prog_ != nullptr; }
   /// {"available","error","last_sync":{...},"services":[...],"syncs","ops_total"}; a failing
   /// service has "state":"failed","error", "failures" and "next_retry_ms" (from now).
-  [[nodiscard]] ctl::Json status() const;
+  /// @param services false: "services" is left out ("services_failed" counts the failing ones),
+  /// for the checker's periodic report.
+  [[nodiscard]] ctl::Json status(bool services = true) const;
 
 private:
   struct SyncRecord {

@@ -85,6 +85,8 @@ std::string encode(const ParentMessage& m) {
     return ctl::dumpJson(j) + "\n" + m.payload;
   } else if (m.kind == ParentMessage::Kind::Admin) {
     j = {{"type", "admin"}, {"admin", m.admin}};
+  } else if (m.kind == ParentMessage::Kind::Query) {
+    j = {{"type", "query"}, {"query", m.query}};
   } else {
     j = {{"type", "stop"}};
   }
@@ -95,6 +97,9 @@ std::string encode(const ChildMessage& m) {
   Json j;
   if (m.kind == ChildMessage::Kind::Report) {
     j = {{"type", "report"}, {"generation", m.generation}, {"status", m.status}};
+    if (m.query != 0) {
+      j["query"] = m.query;
+    }
   } else {
     j = {{"type", "reload_result"}, {"generation", m.generation}, {"ok", m.ok}};
     if (!m.ok) {
@@ -124,6 +129,14 @@ Expected<ParentMessage, std::string> parseParentMessage(std::string_view line) {
     m.admin = *a;
     return m;
   }
+  if (type == "query") {
+    m.kind = ParentMessage::Kind::Query;
+    m.query = u64(*j, "query");
+    if (m.query == 0) {
+      return Unexpected(std::string("query without an id"));
+    }
+    return m;
+  }
   if (type == "reload") {
     m.kind = ParentMessage::Kind::Reload;
     m.path = string(*j, "path");
@@ -147,6 +160,7 @@ Expected<ChildMessage, std::string> parseChildMessage(std::string_view line) {
   m.generation = u64(*j, "generation");
   if (type == "report") {
     m.kind = ChildMessage::Kind::Report;
+    m.query = u64(*j, "query");
     const auto s = j->find("status");
     if (s != j->end() && s->is_object()) {
       m.status = *s;

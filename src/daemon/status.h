@@ -58,7 +58,7 @@ inline constexpr size_t kMaxUpdateBytes = size_t{256} << 20;
 
 /// Messages on the supervisor <-> child socketpair (one JSON object per line).
 struct ParentMessage {
-  enum class Kind { Reload, Stop, Admin } kind = Kind::Stop;
+  enum class Kind { Reload, Stop, Admin, Query } kind = Kind::Stop;
   std::string path;         ///< Reload: the config file it came from (for logs only)
   uint64_t generation = 0;  ///< Reload: generation number it becomes
   /// Reload: the config update (daemon/config_codec.h). On the link it follows the JSON line as
@@ -66,6 +66,7 @@ struct ParentMessage {
   std::string payload;
   size_t payloadBytes = 0;
   Json admin = Json::object();  ///< Admin: runtime operator state ({"overrides":[...]})
+  uint64_t query = 0;           ///< Query: id the child's full report answers with
 };
 struct ChildMessage {
   enum class Kind { Report, ReloadResult } kind = Kind::Report;
@@ -73,6 +74,9 @@ struct ChildMessage {
   bool ok = true;                ///< ReloadResult
   std::string error;             ///< ReloadResult when !ok
   Json status = Json::object();  ///< Report
+  /// Report: 0 for the periodic (summary) report, else the id of the Query it answers with the
+  /// full status.
+  uint64_t query = 0;
 };
 
 /// Reload: the line followed by the payload bytes.

@@ -52,14 +52,11 @@ Supervisor::Supervisor(asio::io_context& io, SupervisorOptions options, config::
       watchdogTimer_(io),
       startedMono_(Clock::now()),
       startedAt_(isoNow()) {
-  ipvsCommand_ = std::make_unique<IpvsCommand>(io_, [this]() -> ctl::Json {
-    for (const auto& c : children_) {
-      const auto it = c->report.find("ipvs");
-      if (c->name == "checker" && it != c->report.end()) {
-        return *it;
-      }
-    }
-    return nullptr;
+  ipvsCommand_ = std::make_unique<IpvsCommand>(io_, [this](std::function<void(ctl::Json)> done) {
+    fetchReport("checker", [done = std::move(done)](const ctl::Json& report) {
+      const auto it = report.find("ipvs");
+      done(it != report.end() ? *it : ctl::Json(nullptr));
+    });
   });
   signals_.add(SIGCHLD);
   registerCommands();
@@ -270,6 +267,12 @@ void Supervisor::onChildLine(Child& c, const std::string& line) {
       notifier_.status(statusLine());
     }
     c.generation = msg->generation;
+    if (msg->query != 0) {
+      if (msg->query == c.queryId) {
+        answerQuery(c, msg->status);
+      }
+      return;
+    }
     c.report = std::move(msg->status);
     return;
   }
@@ -288,6 +291,58 @@ void Supervisor::sendAdmin(Child& c) {
   sendToChild(c, encode(m));
 }
 
+void Supervisor::fetchReport(const std::string& name, std::function<void(const ctl::Json&)> done) {
+  Child* c = nullptr;
+  for (auto& ch : children_) {
+    if (ch->name == name) {
+      c = ch.get();
+    }
+  }
+  if (c == nullptr) {
+    done(ctl::Json::object());
+    return;
+  }
+  const bool stale = Clock::now() - c->lastReportAt > opts_.childStaleAfter;
+  if (c->pid <= 0 || !c->link || !c->link->is_open() || stale) {
+    done(c->report);
+    return;
+  }
+  c->waiting.push_back(std::move(done));
+  if (c->queryId != 0) {
+    return;  // the answer to the query in flight serves this caller too
+  }
+  c->queryId = ++nextQuery_;
+  ParentMessage m;
+  m.kind = ParentMessage::Kind::Query;
+  m.query = c->queryId;
+  sendToChild(*c, encode(m));
+  if (!c->queryTimer) {
+    c->queryTimer = std::make_unique<asio::steady_timer>(io_);
+  }
+  c->queryTimer->expires_after(kQueryTimeout);
+  c->queryTimer->async_wait([this, c, id = c->queryId](const boost::system::error_code& ec) {
+    if (ec || c->queryId != id) {
+      return;
+    }
+    log_.warning(
+        "child " + c->name + " did not send its status within 5 s; serving its last report",
+        {{"event", "child_query_timeout"}, {"child", c->name}});
+    answerQuery(*c, c->report);
+  });
+}
+
+void Supervisor::answerQuery(Child& c, const ctl::Json& report) {
+  c.queryId = 0;
+  if (c.queryTimer) {
+    c.queryTimer->cancel();
+  }
+  auto waiting = std::move(c.waiting);
+  c.waiting.clear();
+  for (auto& w : waiting) {
+    w(report);
+  }
+}
+
 void Supervisor::sendToChild(Child& c, const std::string& line) {
   if (!c.link || !c.link->is_open()) {
     return;
@@ -303,6 +358,7 @@ void Supervisor::onChildExit(Child& c, int waitStatus) {
   c.pid = 0;
   c.lastExit = how;
   c.report = ctl::Json::object();
+  answerQuery(c, c.report);
   if (c.link) {
     boost::system::error_code ec;
     c.link->close(ec);

@@ -70,7 +70,14 @@ private:
     std::unique_ptr<ctl::LineFramer> framer;
     std::shared_ptr<std::array<char, 4096>> buf;
     std::unique_ptr<boost::asio::steady_timer> restartTimer;
+    /// Callers waiting for the child's full status (fetchReport); one query in flight at a time.
+    std::vector<std::function<void(const ctl::Json&)>> waiting;
+    uint64_t queryId = 0;
+    std::unique_ptr<boost::asio::steady_timer> queryTimer;
   };
+  /// How long a command waits for a child's full status before it is served the last periodic
+  /// report instead.
+  static constexpr Duration kQueryTimeout = std::chrono::seconds(5);
 
   void registerCommands();
   void waitSignals();
@@ -81,6 +88,11 @@ private:
   void onChildLine(Child& c, const std::string& line);
   void onChildExit(Child& c, int waitStatus);
   void sendToChild(Child& c, const std::string& line);
+  /// Calls @p done with child @p name's full status: asked for over the link (the checker's
+  /// periodic report carries totals only), or at once its last report when the child does not
+  /// run or is stale; the last report too after kQueryTimeout.
+  void fetchReport(const std::string& name, std::function<void(const ctl::Json&)> done);
+  void answerQuery(Child& c, const ctl::Json& report);
   /// Sends the operator overrides (lvsctl weight/drain/enable/disable) to the checker child.
   void sendAdmin(Child& c);
   /// weight/drain/enable/disable: validates against the config, records, forwards.
@@ -101,6 +113,7 @@ private:
   /// and reloads (for servers still in the config), not an lvsd restart.
   ctl::Json overrides_ = ctl::Json::array();
   uint64_t generation_ = 1;
+  uint64_t nextQuery_ = 0;
   Logger log_;
   PidFile& pidFile_;
   Notifier notifier_;

@@ -1,5 +1,7 @@
 // The supervisor's control commands: registration, and the operator commands that change
 // runtime state (weight/drain/enable/disable). The `ipvs` command lives in ipvs_command.cc.
+#include <algorithm>
+
 #include "check/config/from_config.h"
 #include "config/loader.h"
 #include "daemon/supervisor.h"
@@ -11,8 +13,18 @@
 namespace lvsd::daemon {
 
 void Supervisor::registerCommands() {
-  registry_.add("status", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    return buildStatus(snapshot());
+  // The checker reports totals every second; status, checks and ipvs ask it for the full
+  // status (per service and real server) when they run.
+  registry_.addDeferred("status", [this](const ctl::Json&, ctl::CommandRegistry::Reply reply) {
+    fetchReport("checker", [this, reply = std::move(reply)](const ctl::Json& full) {
+      DaemonInfo d = snapshot();
+      for (auto& c : d.children) {
+        if (c.name == "checker" && !full.empty()) {
+          c.report = full;
+        }
+      }
+      reply(ctl::okResponse(buildStatus(d)));
+    });
   });
   registry_.add("version", [](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
     return ctl::Json{{"version", LVSD_VERSION}, {"protocol", ctl::kProtocolVersion}};
@@ -37,19 +49,22 @@ void Supervisor::registerCommands() {
         ctl::ProtocolError{std::string(ctl::code::kFailed), "no vrrp child in this daemon"});
   });
   registry_.addDeferred("ipvs", ipvsCommand_->handler());
-  registry_.add("checks", [this](const ctl::Json&) -> Expected<ctl::Json, ctl::ProtocolError> {
-    // Served from the checker child's latest report (sent at once after every operator change).
-    for (const auto& c : children_) {
-      if (c->name == "checker") {
-        const auto it = c->report.find("checks");
-        ctl::Json out = it != c->report.end() ? *it : ctl::Json::object();
-        out["child_state"] = c->state;
-        out["overrides"] = overrides_;
-        return out;
-      }
+  registry_.addDeferred("checks", [this](const ctl::Json&, ctl::CommandRegistry::Reply reply) {
+    const auto c = std::find_if(children_.begin(), children_.end(),
+                                [](const auto& ch) { return ch->name == "checker"; });
+    if (c == children_.end()) {
+      reply(ctl::errorResponse(ctl::code::kFailed, "no checker child in this daemon"));
+      return;
     }
-    return Unexpected(
-        ctl::ProtocolError{std::string(ctl::code::kFailed), "no checker child in this daemon"});
+    // The checker's full status, asked for now (it answers after pending operator changes).
+    fetchReport("checker",
+                [this, reply = std::move(reply), child = c->get()](const ctl::Json& report) {
+                  const auto it = report.find("checks");
+                  ctl::Json out = it != report.end() ? *it : ctl::Json::object();
+                  out["child_state"] = child->state;
+                  out["overrides"] = overrides_;
+                  reply(ctl::okResponse(out));
+                });
   });
   for (const char* mode : {"weight", "drain", "enable", "disable"}) {
     registry_.add(mode, [this, m = std::string(mode)](const ctl::Json& args) {

@@ -378,6 +378,26 @@ void CheckEngine::armTick() {
       });
 }
 
+Json CheckEngine::summary() const {
+  size_t up = 0;
+  size_t total = 0;
+  for (const auto& v : pool_.virtuals()) {
+    total += v.reals.size();
+    for (const auto& r : v.reals) {
+      up += r.up ? 1 : 0;
+    }
+  }
+  return Json{{"reals_up", up},
+              {"reals_total", total},
+              {"checks", pool_.checkCount()},
+              {"probes_running", runner_->running()},
+              {"results_total", results_},
+              {"ipvs_changes_total", changesTotal_},
+              {"probes_limit", runner_->maxInFlight()},
+              {"probes_peak", runner_->peakRunning()},
+              {"probes_deferred_total", runner_->deferredTotal()}};
+}
+
 Json CheckEngine::status(size_t maxReals) const {
   const MonoTime t = now();
   Json vss = Json::array();

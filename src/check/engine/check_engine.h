@@ -72,6 +72,9 @@ public:
   /// over the child link every second, so a 10,000-server pool is summarised.
   [[nodiscard]] nlohmann::json status(size_t maxReals = kStatusMaxReals) const;
   static constexpr size_t kStatusMaxReals = 1000;
+  /// status() without the per-server list: the totals ("reals_up", "checks", ...), for the
+  /// checker's periodic report.
+  [[nodiscard]] nlohmann::json summary() const;
   [[nodiscard]] const Pool& pool() const { return pool_; }
 
 private:

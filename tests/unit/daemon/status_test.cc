@@ -97,6 +97,33 @@ TEST(Messages, ChildRoundTrip) {
   EXPECT_EQ(fb->error, "nope");
 }
 
+TEST(Messages, QueryAndItsAnswer) {
+  // The supervisor asks the checker for its full status; the answer is a report carrying the
+  // query's id (periodic reports carry none and hold only totals).
+  ParentMessage q;
+  q.kind = ParentMessage::Kind::Query;
+  q.query = 42;
+  auto back = parseParentMessage(encode(q));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->kind, ParentMessage::Kind::Query);
+  EXPECT_EQ(back->query, 42U);
+  EXPECT_FALSE(parseParentMessage(R"({"type":"query"})"));  // no id
+  ChildMessage r;
+  r.kind = ChildMessage::Kind::Report;
+  r.generation = 3;
+  r.query = 42;
+  r.status = Json{{"checks", {{"reals_total", 1}}}};
+  auto a = parseChildMessage(encode(r));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->query, 42U);
+  EXPECT_EQ(a->status, r.status);
+  r.query = 0;
+  a = parseChildMessage(encode(r));
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->query, 0U);
+  EXPECT_EQ(encode(r).find("query"), std::string::npos);
+}
+
 TEST(Messages, RejectsGarbage) {
   EXPECT_FALSE(parseParentMessage("x"));
   EXPECT_FALSE(parseParentMessage(R"({"type":"dance"})"));
