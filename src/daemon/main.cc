@@ -12,6 +12,7 @@
 #include <iostream>
 
 #include "common/io/log_sinks.h"
+#include "config/incremental.h"
 #include "config/loader.h"
 #include "daemon/supervisor.h"
 
@@ -139,7 +140,9 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  auto loaded = config::loadFile(o.configPath);
+  // The daemon keeps this loader: a reload re-parses only what changed (config/incremental.h).
+  config::IncrementalLoader loader;
+  auto loaded = loader.load(o.configPath);
   if (o.test) {
     for (const auto& d : loaded.errors) {
       std::cerr << d.toString() << "\n";
@@ -200,6 +203,7 @@ int main(int argc, char** argv) {
   so.controlSocketGroup = cfg.global.control_socket_group;
   boost::asio::io_context io;
   daemon::Supervisor supervisor(io, so, std::move(cfg), log, *pidFile);
+  supervisor.adoptLoader(std::move(loader));
   supervisor.addChild("vrrp", daemon::runVrrpChild);
   supervisor.addChild("checker", daemon::runCheckerChild);
   auto started = supervisor.start();

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "config/incremental.h"
 #include "config/model.h"
 #include "ctl/protocol.h"
 #include "daemon/backoff.h"
@@ -49,6 +50,12 @@ public:
   /// Runs the loop until stopped. @return the process exit code.
   int run();
 
+  /// The loader that read the running config (main's): reloads re-parse only what changed
+  /// since (config/incremental.h). Kept for the daemon's life.
+  void adoptLoader(config::IncrementalLoader loader) {
+    loader_ = std::move(loader);
+    loaderPath_ = opts_.configPath;
+  }
   /// Re-reads the config file; keeps the old config when it is invalid. @return reload data.
   ctl::Json reload(std::string_view trigger);
 
@@ -109,6 +116,8 @@ private:
   boost::asio::io_context& io_;
   SupervisorOptions opts_;
   config::Config config_;
+  config::IncrementalLoader loader_;
+  std::string loaderPath_;  ///< the file loader_ caches; another path makes it forget()
   /// Operator overrides [{vs, rs, mode, weight}]: kept here so they survive a checker restart
   /// and reloads (for servers still in the config), not an lvsd restart.
   ctl::Json overrides_ = ctl::Json::array();
