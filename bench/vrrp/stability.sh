@@ -5,7 +5,13 @@
 # vrrp --json: transitions / became_master) and, from a sniffer in the client namespace, the
 # largest gap between two adverts of the master and the number of times the advert source
 # changed. Samples the checker child's CPU and the load average. Optional HOGS busy loops.
+# Also measures the host's scheduling latency for a SCHED_FIFO 10 task (the VRRP child's
+# priority) over the same window: cyclictest (rt-tests; max and histogram) and stall_log.c (every
+# wake-up > 2 ms late, with its CLOCK_MONOTONIC time), and lists the advert gaps > 25 ms and the
+# engine's master_down log lines with the same clock, so stalls, gaps and takeovers line up.
 #   bench/vrrp/stability.sh BUILD_DIR [N=15000] [SECONDS=600] [HOGS=0]   (root)
+# Env: VETH_NAPI=1 (GRO on the veths), CHECKER_NICE=N (renice the checkers),
+#      PREEMPT=none|voluntary|full (kernel preemption mode for the run, restored on exit).
 HERE_B=$(cd "$(dirname "$0")" && pwd)
 N=${2:-15000}
 SECS=${3:-600}
@@ -14,6 +20,31 @@ source "$HERE_B/../../tests/integration/vrrp/lib_vrrp.sh" "$1"
 require_netns
 require_cmd nginx
 topology 2
+# VETH_NAPI=1: GRO on every veth of the topology, which puts veth in NAPI mode. A physical NIC
+# has its own NAPI context; a plain veth queues into the per-CPU backlog that the checkers'
+# loopback TCP traffic also uses, so adverts wait behind thousands of loopback packets there.
+if [ "${VETH_NAPI:-0}" = 1 ]; then
+  require_cmd ethtool
+  for i in 1 2 c; do
+    ip netns exec "$(ns br)" ethtool -K "${TAG}e$i" gro on
+  done
+  for name in "$(ns n1)" "$(ns n2)" "$(ns c)"; do
+    ip netns exec "$name" ethtool -K eth0 gro on
+  done
+  echo "veth NAPI mode (GRO on)"
+fi
+# PREEMPT=MODE: the kernel's dynamic preemption mode for this run only (machine-wide; the
+# original mode is restored on exit, also on failure).
+if [ -n "${PREEMPT:-}" ]; then
+  mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+  PREEMPT_FILE=/sys/kernel/debug/sched/preempt
+  PREEMPT_ORIG=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT_FILE")
+  restore_preempt() { echo "$PREEMPT_ORIG" >"$PREEMPT_FILE"; echo "preempt restored: $(cat "$PREEMPT_FILE")"; }
+  on_exit restore_preempt
+  echo "$PREEMPT" >"$PREEMPT_FILE"
+  echo "preempt: $(cat "$PREEMPT_FILE") (was $PREEMPT_ORIG)"
+fi
+cc -O2 -pthread -o "$TMP/stall_log" "$HERE_B/stall_log.c"
 hz=$(getconf CLK_TCK)
 ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
 
@@ -87,6 +118,12 @@ r1_0=$(ctl n1 checks --json | python3 -c "import json,sys; print(json.load(sys.s
 ip netns exec "$(ns c)" chrt -f 5 python3 "$HERE_B/advert_sniff.py" --seconds "$SECS" >"$TMP/sniff.json" &
 SNIFF=$!
 PIDS+=($SNIFF)
+"$TMP/stall_log" "$SECS" 10 2000 >"$TMP/stalls.txt" &
+PIDS+=($!)
+if command -v cyclictest >/dev/null; then
+  cyclictest -m -S -p 10 -i 1000 -D "$SECS" -q -h 60000 --histfile="$TMP/cyclic.hist" >/dev/null &
+  PIDS+=($!)
+fi
 t0=$(date +%s)
 echo "window: $SECS s, $N TCP checks per node every 1 s, hogs=$HOGS"
 while [ $(($(date +%s) - t0)) -lt "$SECS" ]; do
@@ -106,4 +143,27 @@ echo "n1 check results/s: $(((r1_1 - r1_0) / dt))"
 # The Adver timer is re-armed when it fires, so a late timer shows up as fewer adverts sent.
 echo "n1 adverts sent: $(($(ctr n1 adverts_sent) - s1_0)) in ${dt} s (100/s expected)"
 echo "adverts seen by the client: $(cat "$TMP/sniff.json")"
+echo "cyclictest (SCHED_FIFO 10, 1 ms, per CPU, us): $(grep -E '^# (Max Latencies|Histogram Overflows)' "$TMP/cyclic.hist" 2>/dev/null | tr '\n' ' ')"
+grep '^#' "$TMP/stalls.txt"
+echo "FIFO-10 stalls > 10 ms: $(awk '!/^#/ && $3 > 10' "$TMP/stalls.txt" | wc -l), > 20 ms: $(awk '!/^#/ && $3 > 20' "$TMP/stalls.txt" | wc -l)"
+python3 - "$TMP/sniff.json" "$TMP/stalls.txt" "$TMP/n1/log" "$TMP/n2/log" <<'PY'
+# Timeline: advert gaps > 25 ms (end time), stalls > 5 ms, engine lines about timers.
+import json, re, sys
+ev = []
+for src, t, gap in json.load(open(sys.argv[1])).get("gaps", []):
+    ev.append((t, f"gap {gap} ms in adverts of {src} (ends)" if not isinstance(gap, str)
+               else f"{src}: {gap}"))
+for line in open(sys.argv[2]):
+    if not line.startswith("#"):
+        cpu, t, lat = line.split()
+        if float(lat) > 5:
+            ev.append((float(t), f"stall cpu{cpu} {lat} ms (ends)"))
+for node, path in (("n1", sys.argv[3]), ("n2", sys.argv[4])):
+    for line in open(path, errors="replace"):
+        m = re.search(r'"mono": ?"([0-9.]+)"', line) or re.search(r"mono=([0-9.]+)", line)
+        if m and ("master_down" in line or "timer_late" in line or "vrrp_transition" in line):
+            ev.append((float(m.group(1)), node + ": " + line.strip()[:400]))
+for t, what in sorted(ev):
+    print(f"{t:.4f} {what}")
+PY
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 
 #include "common/command_line.h"
 #include "vrrp/codec/receive.h"
+#include "vrrp/fsm/timing.h"
 #include "vrrp/io/engine_internal.h"
 #include "vrrp/io/netif.h"
 #include "vrrp/track/garp_plan.h"
@@ -94,6 +96,13 @@ void Engine::setRealtime() {
   }
   log_.info("VRRP runs at SCHED_FIFO priority " + std::to_string(prio),
             {{"event", "vrrp_realtime"}});
+  // A page fault under memory pressure stalls a real-time task as surely as a busy CPU. The
+  // child is a fork of the supervisor: MCL_ONFAULT locks what is touched (and everything mapped
+  // later) without populating, and so copying, the parent's whole heap.
+  if (::mlockall(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT) != 0) {
+    log_.warning(std::string("cannot lock the VRRP child's memory: ") + std::strerror(errno),
+                 {{"event", "vrrp_mlock_error"}});
+  }
 }
 
 Result<void> Engine::start() {
@@ -290,27 +299,135 @@ void Engine::armTimer(size_t i, TimerId id, uint32_t cs) {
   const auto k = static_cast<size_t>(id);
   const uint64_t gen = ++in.timerGen[k];
   in.armed[k] = true;
+  if (id == TimerId::MasterDown && std::exchange(in.masterDownConfirming, false)) {
+    // An advert accepted in the confirmation window re-arms the timer: no takeover.
+    ++in.confirmRescued;
+    logAverted(in, true);
+  }
   const auto after = std::chrono::milliseconds(uint64_t{cs} * 10);
-  in.deadline[k] = std::chrono::steady_clock::now() + after;
-  in.timers[k]->expires_after(after);
-  in.timers[k]->async_wait([this, i, id, k, gen](const boost::system::error_code& ec) {
-    Instance& me = inst(i);
-    if (ec || gen != me.timerGen[k] || stopped_) {
-      return;
-    }
-    me.armed[k] = false;
-    switch (id) {
-      case TimerId::Adver:
-        dispatch(i, AdverExpired{});
-        break;
-      case TimerId::MasterDown:
-        dispatch(i, MasterDownExpired{});
-        break;
-      case TimerId::PreemptDelay:
-        dispatch(i, PreemptDelayExpired{});
-        break;
+  const auto now = std::chrono::steady_clock::now();
+  // The periodic re-arm from the Adver handler counts from the deadline that fired, so the wake-up
+  // latency of each tick does not add up into a slower advert rate.
+  waitTimer(i, id, gen,
+            id == TimerId::Adver && in.adverRearmFrom
+                ? nextPeriodicDeadline(*in.adverRearmFrom, now, after)
+                : now + after);
+}
+
+void Engine::waitTimer(size_t i, TimerId id, uint64_t gen, MonoTime deadline) {
+  Instance& in = inst(i);
+  const auto k = static_cast<size_t>(id);
+  in.armed[k] = true;
+  in.deadline[k] = deadline;
+  in.timers[k]->expires_at(deadline);
+  in.timers[k]->async_wait([this, i, id, gen](const boost::system::error_code& ec) {
+    if (!ec) {
+      onTimer(i, id, gen);
     }
   });
+}
+
+void Engine::onTimer(size_t i, TimerId id, uint64_t gen) {
+  Instance& me = inst(i);
+  const auto k = static_cast<size_t>(id);
+  if (gen != me.timerGen[k] || stopped_) {
+    return;
+  }
+  me.armed[k] = false;
+  const Duration late = std::chrono::steady_clock::now() - me.deadline[k];
+  if (late > kLateTimer) {
+    ++me.timersLate;
+  }
+  me.timerLateMax = std::max(me.timerLateMax, late);
+  switch (id) {
+    case TimerId::Adver:
+      // The machine's first action is the advert; the re-arm counts from this deadline.
+      me.adverRearmFrom = me.deadline[k];
+      dispatch(i, AdverExpired{});
+      me.adverRearmFrom.reset();
+      break;
+    case TimerId::MasterDown:
+      onMasterDown(i, gen);
+      break;
+    case TimerId::PreemptDelay:
+      dispatch(i, PreemptDelayExpired{});
+      break;
+  }
+}
+
+void Engine::logAverted(Instance& in, bool inWindow) {
+  if (in.rejectLog.allow()) {
+    const auto now = std::chrono::steady_clock::now();
+    log_.notice(
+        "instance " + in.cfg.name + ": master down averted by an advert",
+        {{"event", "master_down_averted"},
+         {"instance", in.cfg.name},
+         {"mono", std::to_string(std::chrono::duration<double>(now.time_since_epoch()).count())},
+         {"when", inWindow ? "confirmation window" : "received before the deadline"}});
+  }
+}
+
+void Engine::onMasterDown(size_t i, uint64_t gen) {
+  Instance& me = inst(i);
+  const auto k = static_cast<size_t>(TimerId::MasterDown);
+  const MonoTime deadline = me.deadline[k];
+  // Adverts already queued when the timer fired, in arrival order: those the kernel received
+  // at or before the deadline arrived while the timer was running and reset it (§6.4.2); they
+  // are processed first. The rest come after the expiry, as they did.
+  RawSocket& sock = *me.sock;
+  const auto queued = sock.readQueued(RawSocket::kBatch);
+  std::vector<std::optional<MonoTime>> times;
+  times.reserve(queued.size());
+  for (const auto& q : queued) {
+    times.push_back(q.rxTime);
+  }
+  const size_t before = packetsBeforeDeadline(deadline, times);
+  for (size_t j = 0; j < before; ++j) {
+    onPacket(sock, queued[j].view());
+  }
+  const auto now = std::chrono::steady_clock::now();
+  auto us = [](Duration d) {
+    return std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(d).count());
+  };
+  auto mono = [](MonoTime t) {
+    return std::to_string(std::chrono::duration<double>(t.time_since_epoch()).count());
+  };
+  if (gen != me.timerGen[k] && before > 0) {
+    // An advert received before the deadline re-armed it (in the window: counted by armTimer).
+    ++me.adverRescued;
+    logAverted(me, false);
+  }
+  const bool expired = gen == me.timerGen[k] && !stopped_;
+  if (expired && !me.masterDownConfirming) {
+    // Expired: listen kMasterDownConfirm more, counted from now, before taking over. A host
+    // that freezes the whole machine (a VM whose CPU quota ran out: both vCPUs stop for 20-60
+    // ms, docs/benchmarks-vrrp.md) wakes the backup's timer and the master's late advert at the
+    // same instant; without this the backup's handler usually ran first. The window starts when
+    // the handler runs, so it is time the backup really listened, which a longer timer is not.
+    me.masterDownConfirming = true;
+    me.masterDownLate = now - deadline;
+    waitTimer(i, TimerId::MasterDown, gen, now + kMasterDownConfirm);
+  } else if (expired) {
+    me.masterDownConfirming = false;
+    // The numbers that tell a late backup (timer late, advert already queued) from a silent or
+    // late master (nothing queued): what the stability bench lines up with its sniffer.
+    log_.notice("instance " + me.cfg.name + ": master down",
+                {{"event", "master_down"},
+                 {"instance", me.cfg.name},
+                 {"mono", mono(now)},
+                 {"late_us", us(me.masterDownLate)},
+                 {"confirm_late_us", us(now - deadline)},
+                 {"last_advert_age_us", me.lastAdvertRx ? us(now - *me.lastAdvertRx) : "none"},
+                 {"queued", std::to_string(queued.size())},
+                 {"queued_after_deadline", std::to_string(queued.size() - before)},
+                 {"first_queued_after_deadline_us", before < queued.size() && queued[before].rxTime
+                                                        ? us(*queued[before].rxTime - deadline)
+                                                        : "none"}});
+    dispatch(i, MasterDownExpired{});
+  }
+  for (size_t j = before; j < queued.size(); ++j) {
+    onPacket(sock, queued[j].view());
+  }
 }
 
 void Engine::cancelTimer(Instance& in, TimerId id) {
@@ -318,6 +435,9 @@ void Engine::cancelTimer(Instance& in, TimerId id) {
   ++in.timerGen[k];
   in.armed[k] = false;
   in.timers[k]->cancel();
+  if (id == TimerId::MasterDown) {
+    in.masterDownConfirming = false;
+  }
 }
 
 void Engine::installVips(Instance& in) {
@@ -385,14 +505,22 @@ void Engine::announceFamily(Instance& in, const Mac& mac, bool v6) {
 
 void Engine::startGarp(size_t i) {
   Instance& in = inst(i);
-  garpBurst(in, in.cfg.garp.masterRepeat);
-  if (in.cfg.garp.masterDelay.count() > 0) {
-    in.garpTimer.expires_after(in.cfg.garp.masterDelay);
-    in.garpTimer.async_wait([this, i](const boost::system::error_code& ec) {
-      if (!ec && inst(i).vipsInstalled) {
-        garpBurst(inst(i), inst(i).cfg.garp.masterRepeat);
-      }
-    });
+  const auto& g = in.cfg.garp;
+  // The initial burst and keepalived's delayed second one (the refreshes, which go on while
+  // Master, are the periodic timer below).
+  const track::TakeoverGarp plan{g.masterRepeat, g.masterDelay, g.masterRefresh,
+                                 g.masterRefreshRepeat};
+  for (const auto& b : track::planTakeoverGarp(plan, g.masterDelay)) {
+    if (b.kind == track::TakeoverBurst::Kind::Initial) {
+      garpBurst(in, b.repeat);
+    } else if (b.kind == track::TakeoverBurst::Kind::Delayed) {
+      in.garpTimer.expires_after(b.at);
+      in.garpTimer.async_wait([this, i, n = b.repeat](const boost::system::error_code& ec) {
+        if (!ec && inst(i).vipsInstalled) {
+          garpBurst(inst(i), n);
+        }
+      });
+    }
   }
   if (in.cfg.garp.masterRefresh.count() > 0) {
     auto refresh = std::make_shared<std::function<void()>>();
@@ -606,6 +734,9 @@ void Engine::onPacket(RawSocket& sock, const RxPacket& pkt) {
     return;
   }
   ++in.advertsAccepted;
+  if (pkt.rxTime) {
+    in.lastAdvertRx = pkt.rxTime;
+  }
   size_t idx = 0;
   for (; idx < instances_.size(); ++idx) {
     if (instances_[idx].get() == target) {

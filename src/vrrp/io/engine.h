@@ -58,6 +58,12 @@ private:
   void execute(size_t i, const Actions& actions);
   void sendAdvert(Instance& in, uint8_t priority);
   void armTimer(size_t i, TimerId id, uint32_t cs);
+  /// Waits for @p deadline on timer @p id of instance @p i with generation @p gen.
+  void waitTimer(size_t i, TimerId id, uint64_t gen, MonoTime deadline);
+  void onTimer(size_t i, TimerId id, uint64_t gen);
+  /// Master_Down fired: adverts the kernel received before its deadline are processed first.
+  void onMasterDown(size_t i, uint64_t gen);
+  void logAverted(Instance& in, bool inWindow);
   void cancelTimer(Instance& in, TimerId id);
   void installVips(Instance& in);
   void removeVips(Instance& in);
@@ -75,7 +81,8 @@ private:
   Result<void> openNotifyFifo();
   /// SIGTERM to notify_fifo_script, SIGKILL after a grace period, reaped.
   void stopFifoScript();
-  /// SCHED_FIFO (config_.realtimePriority) for this process, bounded by RLIMIT_RTTIME.
+  /// SCHED_FIFO (config_.realtimePriority) for this process, bounded by RLIMIT_RTTIME, and its
+  /// memory locked (mlockall).
   void setRealtime();
   /// Resolves a script user at run time (default → "nobody" fallback, warned once); a missing
   /// user is logged at a bounded rate and returned as an error.

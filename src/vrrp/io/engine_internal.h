@@ -15,6 +15,13 @@
 
 namespace lvsd::vrrp::io {
 
+/// A timer handled later than this after its deadline counts as late (`timers_late`).
+inline constexpr auto kLateTimer = std::chrono::milliseconds(5);
+
+/// A Master_Down expiry takes effect only after the engine has listened this long more, counted
+/// from when its handler ran (not from the deadline): see Engine::onMasterDown.
+inline constexpr auto kMasterDownConfirm = std::chrono::milliseconds(2);
+
 struct Engine::TrackRuntime {
   TrackSpec spec;
   size_t id = 0;  ///< in the instance's PriorityTracker
@@ -48,6 +55,13 @@ struct Engine::Instance {
   std::array<uint64_t, 3> timerGen{};
   std::array<bool, 3> armed{};
   std::array<MonoTime, 3> deadline{};
+  /// Set while the Adver handler runs: the re-arm counts from this deadline (no drift).
+  std::optional<MonoTime> adverRearmFrom;
+  /// Kernel receive time of the last accepted advert (diagnostics of a Master_Down expiry).
+  std::optional<MonoTime> lastAdvertRx;
+  /// Master_Down expired and the confirmation window (kMasterDownConfirm) runs.
+  bool masterDownConfirming = false;
+  Duration masterDownLate{};  ///< how late the expiry that opened the window was handled
   boost::asio::steady_timer garpTimer;
   boost::asio::steady_timer refreshTimer;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> burstTimers;  ///< spaced GARP/NA sends
@@ -70,6 +84,10 @@ struct Engine::Instance {
   uint64_t becameMaster = 0;
   uint64_t vipErrors = 0;
   uint64_t transitions = 0;
+  uint64_t timersLate = 0;      ///< expiries handled more than kLateTimer after their deadline
+  Duration timerLateMax{};      ///< the latest one
+  uint64_t adverRescued = 0;    ///< Master_Down expiries voided by an advert received in time
+  uint64_t confirmRescued = 0;  ///< ... by an advert received in the confirmation window
   std::optional<StateChanged> lastChange;
   std::chrono::system_clock::time_point lastChangeAt{};
 };

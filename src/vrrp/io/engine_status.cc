@@ -74,6 +74,9 @@ ctl::Json Engine::status() const {
         timers[kNames[k]] = nullptr;
       }
     }
+    timers["late"] = in.timersLate;
+    timers["late_max_us"] =
+        std::chrono::duration_cast<std::chrono::microseconds>(in.timerLateMax).count();
     j["timers"] = timers;
     ctl::Json vips = ctl::Json::array();
     for (const auto& v : c.vips) {
@@ -90,6 +93,8 @@ ctl::Json Engine::status() const {
     counters["became_master"] = in.becameMaster;
     counters["transitions"] = in.transitions;
     counters["vip_errors"] = in.vipErrors;
+    counters["master_down_rescued"] = in.adverRescued;
+    counters["master_down_confirm_rescued"] = in.confirmRescued;
     ctl::Json rejects = ctl::Json::object();
     for (size_t r = 0; r < kRejectReasonCount; ++r) {
       const auto reason = static_cast<RejectReason>(r);

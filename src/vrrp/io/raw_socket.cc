@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <system_error>
 
@@ -56,13 +57,21 @@ Result<std::unique_ptr<RawSocket>> RawSocket::open(asio::io_context& io, Family 
   const int zero = 0;
   const int rcvbuf = 1 << 20;  // absorbs bursts; the loop drains at most kBatch per wake-up
   (void)setOpt(fd, SOL_SOCKET, SO_RCVBUF, rcvbuf);
+  // Kernel receive times: a Master_Down expiry is ordered against the adverts that were already
+  // queued when it fired (fsm/timing.h). Adverts are network control traffic (keepalived: TOS
+  // 0xc0); SO_PRIORITY 6 (TC_PRIO_INTERACTIVE) sends them through a prio qdisc's first band.
+  (void)setOpt(fd, SOL_SOCKET, SO_TIMESTAMPNS, one);
+  const int netControl = 0xc0;
+  const int skbPriority = 6;
+  (void)setOpt(fd, SOL_SOCKET, SO_PRIORITY, skbPriority);
   const int hops = kRequiredTtl;
   if (family == Family::V4) {
     ip_mreqn mreq{};
     mreq.imr_ifindex = ifindex;
     if (!setOpt(fd, IPPROTO_IP, IP_TTL, hops) || !setOpt(fd, IPPROTO_IP, IP_MULTICAST_TTL, hops) ||
         !setOpt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, zero) ||
-        !setOpt(fd, IPPROTO_IP, IP_MULTICAST_IF, mreq)) {
+        !setOpt(fd, IPPROTO_IP, IP_MULTICAST_IF, mreq) ||
+        !setOpt(fd, IPPROTO_IP, IP_TOS, netControl)) {
       return fail("IPv4 socket options");
     }
     if (joinGroup) {
@@ -77,7 +86,8 @@ Result<std::unique_ptr<RawSocket>> RawSocket::open(asio::io_context& io, Family 
         !setOpt(fd, IPPROTO_IPV6, IPV6_MULTICAST_LOOP, zero) ||
         !setOpt(fd, IPPROTO_IPV6, IPV6_MULTICAST_IF, ifindex) ||
         !setOpt(fd, IPPROTO_IPV6, IPV6_RECVHOPLIMIT, one) ||
-        !setOpt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, one)) {
+        !setOpt(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, one) ||
+        !setOpt(fd, IPPROTO_IPV6, IPV6_TCLASS, netControl)) {
       return fail("IPv6 socket options");
     }
     if (joinGroup) {
@@ -116,8 +126,31 @@ void RawSocket::wait() {
 }
 
 void RawSocket::drain() {
-  const int fd = sd_.native_handle();
   for (int i = 0; i < kBatch; ++i) {
+    RxPacket pkt;
+    if (!readOne(pkt)) {
+      break;
+    }
+    if (handler_) {
+      handler_(pkt);
+    }
+  }
+  // Yield to the loop between batches; timers queued meanwhile run first.
+  wait();
+}
+
+std::vector<QueuedPacket> RawSocket::readQueued(size_t max) {
+  std::vector<QueuedPacket> out;
+  RxPacket pkt;
+  while (out.size() < max && readOne(pkt)) {
+    out.push_back(QueuedPacket{{pkt.payload.begin(), pkt.payload.end()}, pkt.meta, pkt.rxTime});
+  }
+  return out;
+}
+
+bool RawSocket::readOne(RxPacket& pkt) {
+  const int fd = sd_.native_handle();
+  for (int tries = 0; tries < kBatch; ++tries) {  // bounded even if everything is malformed
     sockaddr_storage from{};
     iovec iov{buf_.data(), buf_.size()};
     alignas(cmsghdr) std::array<uint8_t, 256> control{};
@@ -130,11 +163,24 @@ void RawSocket::drain() {
     msg.msg_controllen = control.size();
     const ssize_t n = ::recvmsg(fd, &msg, MSG_DONTWAIT);
     if (n < 0) {
-      break;  // EAGAIN (drained) or a transient error: wait again
+      return false;  // EAGAIN (drained) or a transient error: wait again
     }
     ++received_;
     const auto len = static_cast<size_t>(n);
-    RxPacket pkt;
+    pkt = RxPacket{};
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+        // CLOCK_REALTIME stamp → steady clock, through the offset between the two clocks now.
+        const auto stamp = std::chrono::system_clock::time_point(
+            std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                std::chrono::seconds(ts.tv_sec) + std::chrono::nanoseconds(ts.tv_nsec)));
+        const auto age = std::chrono::system_clock::now() - stamp;
+        pkt.rxTime = std::chrono::steady_clock::now() -
+                     std::chrono::duration_cast<std::chrono::steady_clock::duration>(age);
+      }
+    }
     if (family_ == Family::V4) {
       if (len < 20 || (buf_[0] >> 4) != 4) {
         ++malformed_;
@@ -176,12 +222,9 @@ void RawSocket::drain() {
       }
       pkt.payload = std::span<const uint8_t>(buf_.data(), len);
     }
-    if (handler_) {
-      handler_(pkt);
-    }
+    return true;
   }
-  // Yield to the loop between batches; timers queued meanwhile run first.
-  wait();
+  return false;
 }
 
 Result<void> RawSocket::send(std::span<const uint8_t> payload, const IpAddress& src,
