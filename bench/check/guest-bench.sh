@@ -38,17 +38,19 @@ touch "$T/access.log"
 "$TEST_DIR/nginx" -c "$T/nginx.conf" -p "$T" -e "$T/nginx-error.log"
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
+uticks() { awk '{ print $14 }' "/proc/$1/stat"; }
 lines() { wc -l < "$T/access.log"; }
 uptime_s() { awk '{ print $1 }' /proc/uptime; }
 measure() {  # measure NAME PID
   sleep "$WARM"  # bench warm-up: the first round of checks spreads over one interval
   local t0 l0 c0 t1 l1 c1
-  t0=$(uptime_s); l0=$(lines); c0=$(ticks "$2")
+  t0=$(uptime_s); l0=$(lines); c0=$(ticks "$2"); u0=$(uticks "$2")
   sleep "$SECS"  # measurement window
-  t1=$(uptime_s); l1=$(lines); c1=$(ticks "$2")
+  t1=$(uptime_s); l1=$(lines); c1=$(ticks "$2"); u1=$(uticks "$2")
+  # user= is the user-space share of that CPU (utime), the rest is the (guest) kernel's
   awk -v n="$1" -v N="$N" -v dt="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-      -v c="$((c1 - c0))" -v hz="$hz" -v l="$((l1 - l0))" -v rss="$(rss_kb "$2")" \
-      'BEGIN { printf "RESULT %s servers=%d cpu=%.1f%% rss=%.1fMiB checks_per_s=%.0f\n", n, N, c / hz / dt * 100, rss / 1024, l / dt }'
+      -v c="$((c1 - c0))" -v u="$((u1 - u0))" -v hz="$hz" -v l="$((l1 - l0))" -v rss="$(rss_kb "$2")" \
+      'BEGIN { printf "RESULT %s servers=%d cpu=%.1f%% user=%.1f%% rss=%.1fMiB checks_per_s=%.0f\n", n, N, c / hz / dt * 100, u / hz / dt * 100, rss / 1024, l / dt }'
 }
 
 # lvsd

@@ -4,6 +4,14 @@
 # Reports the checker process's CPU (fraction of one core), RSS, and checks/s as nginx saw them
 # (HTTP: access-log lines; TCP: lvsd's own result counter / keepalived is not counted for TCP).
 #   bench/check/run.sh LVSD LVSCTL [N=10000] [http|tcp] [SECONDS=20]
+# RUNNER_BENCH=BUILD/bench/check/check_runner_bench: afterwards, the probe layer alone
+#   (CheckRunner + HTTP probes, no engine/pool/report) on the same servers, with connections
+#   closed after each check and with the HttpSpec::keepAlive experiment.
+# TOPOLOGY=same (default): nginx, its N addresses (on lo) and lvsd share one namespace.
+# TOPOLOGY=split: nginx and its N addresses in a second namespace behind a veth pair, lvsd in
+#   a namespace with one address (as on a real director, which does not own the backends'
+#   addresses; with 10,000 local addresses every connect walks the kernel's local-address hash
+#   chains). Loopback's and veth's receive work still runs in the sender's context.
 # Not a test: run by hand as root (docs/benchmarks-checks.md has the numbers).
 set -euo pipefail
 LVSD=$(realpath "$1")
@@ -13,17 +21,35 @@ KIND=${4:-http}
 SECS=${5:-20}
 WARM=5
 NS=lvsdbench$$
+TOPOLOGY=${TOPOLOGY:-same}
+NSB=$NS  # where nginx and the real servers' addresses live
+[ "$TOPOLOGY" = same ] || NSB=lvsdbenchb$$
 DIR=$(mktemp -d /tmp/lvsd-bench-check.XXXXXX)
 PIDS=()
 cleanup() {
   for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
   ip netns pids "$NS" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
   ip netns del "$NS" 2>/dev/null || true
+  if [ "$NSB" != "$NS" ]; then
+    ip netns pids "$NSB" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+    ip netns del "$NSB" 2>/dev/null || true
+  fi
   [ -n "${KEEP_DIR:-}" ] || rm -rf "$DIR"
 }
 trap cleanup EXIT
 ip netns add "$NS"
 ip -n "$NS" link set lo up
+if [ "$NSB" != "$NS" ]; then
+  ip netns add "$NSB"
+  ip -n "$NSB" link set lo up
+  ip -n "$NS" link add cb0 type veth peer name sb0 netns "$NSB"
+  ip -n "$NS" addr add 10.87.0.1/30 dev cb0
+  ip -n "$NSB" addr add 10.87.0.2/30 dev sb0
+  ip -n "$NS" link set cb0 up
+  ip -n "$NSB" link set sb0 up
+  ip -n "$NS" route add 10.88.0.0/16 via 10.87.0.2
+  ip netns exec "$NSB" sysctl -qw net.ipv4.tcp_tw_reuse=1
+fi
 # N addresses 10.88.a.b on lo (250 per /24)
 python3 - "$N" >"$DIR/addrs.batch" <<'PY'
 import sys
@@ -31,7 +57,7 @@ n = int(sys.argv[1])
 for i in range(n):
     print(f"addr add 10.88.{i // 250}.{i % 250 + 1}/32 dev lo")
 PY
-ip -n "$NS" -batch "$DIR/addrs.batch"
+ip -n "$NSB" -batch "$DIR/addrs.batch"
 # 10k TIME_WAIT sockets a second: let the namespace reuse them.
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 
@@ -39,13 +65,15 @@ cat >"$DIR/nginx.conf" <<CONF
 worker_processes 1;
 pid $DIR/nginx.pid;
 error_log $DIR/nginx-error.log;
-events { worker_connections 8192; }
+worker_rlimit_nofile 65536;
+events { worker_connections 30000; }
 http {
   access_log $DIR/access.log;
+  keepalive_requests 1000;
   server { listen 80 backlog=8192; location / { return 200 "ok\n"; } }
 }
 CONF
-ip netns exec "$NS" nginx -c "$DIR/nginx.conf"
+ip netns exec "$NSB" nginx -c "$DIR/nginx.conf"
 python3 - "$DIR/nginx.pid" <<'PY'
 import os, sys, time
 end = time.time() + 10
@@ -157,4 +185,11 @@ PY
   else
     echo "keepalived: checker process did not stay up:"; tail -5 "$DIR/keepalived.log"
   fi
+fi
+
+# ---- the probe layer alone
+if [ -n "${RUNNER_BENCH:-}" ] && [ "$KIND" = http ]; then
+  for mode in close keepalive; do
+    ip netns exec "$NS" "$RUNNER_BENCH" 10.88.0.1 "$N" 80 "$SECS" "$mode"
+  done
 fi

@@ -42,6 +42,8 @@ public:
   [[nodiscard]] bool bodyTruncated() const { return truncated_; }
   /// The server said `Connection: close` (or spoke HTTP/1.0 without keep-alive).
   [[nodiscard]] bool connectionClose() const { return close_; }
+  /// Any byte of the response arrived.
+  [[nodiscard]] bool sawBytes() const { return sawBytes_; }
   /// Why the read failed, as the probe reports it ("http: ...").
   [[nodiscard]] const std::string& error() const { return error_; }
 

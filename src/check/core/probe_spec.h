@@ -44,6 +44,9 @@ struct HttpSpec {
   std::string certFile;  ///< client certificate (PEM), if any
   std::string keyFile;   ///< client key (PEM)
   std::optional<IpAddress> source;  ///< local address the probe binds to (bind_address)
+  /// Experiment (plain HTTP only; no config field maps to it yet): keep the connection open
+  /// between checks and reuse it while the server allows (docs/benchmarks-checks.md).
+  bool keepAlive = false;
   bool operator==(const HttpSpec&) const = default;
 };
 

@@ -40,6 +40,11 @@ struct HttpShared {
   HttpResponseReader::Limits limits;
 };
 
+/// A kept-alive connection between two checks (HttpSpec::keepAlive, plain HTTP only).
+struct IdleConnection {
+  std::optional<tcp::socket> socket;
+};
+
 /// The socket for plain HTTP, or the TLS stream for HTTPS.
 template <class Stream>
 tcp::socket& lowest(Stream& s) {
@@ -54,16 +59,21 @@ template <class Stream>
 class HttpRun : public ProbeRunBase {
 public:
   HttpRun(asio::io_context& io, Duration timeout, std::shared_ptr<const HttpShared> sh,
-          Stream stream)
+          Stream stream, std::shared_ptr<IdleConnection> idle = nullptr, bool reused = false)
       : ProbeRunBase(io, timeout),
         shared_(std::move(sh)),
         sh_(*shared_),
         stream_(std::move(stream)),
-        reader_(sh_.limits) {}
+        reader_(sh_.limits),
+        idle_(std::move(idle)),
+        reused_(reused) {}
 
 private:
   using Self = HttpRun<Stream>;
   void begin() override {
+    if (reused_) {
+      return sendRequest();
+    }
     if (const auto ec = bindSource(lowest(stream_), sh_.ep, sh_.spec.source)) {
       return finish(failure(ec, "bind: " + errText(ec)));
     }
@@ -72,7 +82,32 @@ private:
           self->onConnect(ec);
         });
   }
-  void closeAll() override { closeWithReset(lowest(stream_)); }
+  void closeAll() override {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      if (keep_ && idle_) {  // the response ended cleanly: the next check reuses the connection
+        keep_ = false;
+        idle_->socket.emplace(std::move(stream_));
+        return;
+      }
+    }
+    closeWithReset(lowest(stream_));
+  }
+
+  /// A reused connection the server had already closed (no response byte came): try once
+  /// more on a fresh one. @return false when this attempt was on a fresh connection already.
+  bool retryFresh() {
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      if (reused_ && !reader_.sawBytes()) {
+        closeWithReset(stream_);
+        stream_ = tcp::socket(io_);
+        reused_ = false;
+        reader_ = HttpResponseReader(sh_.limits);
+        begin();
+        return true;
+      }
+    }
+    return false;
+  }
 
   void onConnect(const boost::system::error_code& ec) {
     if (finished()) {
@@ -131,6 +166,9 @@ private:
             return;
           }
           if (ec) {
+            if (self->retryFresh()) {
+              return;
+            }
             return self->finish(Outcome::down("write: " + errText(ec)));
           }
           self->readResponse();
@@ -150,6 +188,10 @@ private:
     }
     using State = HttpResponseReader::State;
     State st = reader_.feed(std::string_view(buf_.data(), std::min(n, buf_.size())));
+    if (st == State::NeedMore && ec && retryFresh()) {
+      return;
+    }
+    const bool ended = st == State::Done;  // by its framing, before any EOF
     if (st == State::NeedMore && ec) {
       // A TLS peer that closes without close_notify ends the stream like a plain EOF.
       if (ec != asio::error::eof && ec != ssl::error::stream_truncated) {
@@ -167,6 +209,7 @@ private:
     view.status = reader_.status();
     view.body = reader_.body();
     view.bodyTruncated = reader_.bodyTruncated();
+    keep_ = idle_ && ended && !reader_.connectionClose() && !reader_.bodyTruncated();
     finish(evaluateHttp(sh_.spec.expect, view, sh_.digester, sh_.regex.get()));
   }
 
@@ -174,7 +217,10 @@ private:
   const HttpShared& sh_;
   Stream stream_;
   HttpResponseReader reader_;
-  std::array<char, 2048> buf_;  ///< one read's bytes, parsed before the next read
+  std::array<char, 2048> buf_;            ///< one read's bytes, parsed before the next read
+  std::shared_ptr<IdleConnection> idle_;  ///< set with HttpSpec::keepAlive
+  bool reused_;                           ///< this attempt runs on a kept-alive connection
+  bool keep_ = false;                     ///< hand the connection back when finishing
 };
 
 class HttpProber : public Prober {
@@ -187,14 +233,24 @@ public:
       return startRun(std::make_shared<HttpRun<S>>(io_, timeout_, sh_, S(io_, *sh_->tls)),
                       std::move(done));
     }
-    return startRun(std::make_shared<HttpRun<tcp::socket>>(io_, timeout_, sh_, tcp::socket(io_)),
-                    std::move(done));
+    if (idle_ && idle_->socket && idle_->socket->is_open()) {
+      tcp::socket s = std::move(*idle_->socket);
+      idle_->socket.reset();
+      return startRun(
+          std::make_shared<HttpRun<tcp::socket>>(io_, timeout_, sh_, std::move(s), idle_, true),
+          std::move(done));
+    }
+    return startRun(
+        std::make_shared<HttpRun<tcp::socket>>(io_, timeout_, sh_, tcp::socket(io_), idle_),
+        std::move(done));
   }
 
 private:
   asio::io_context& io_;
   Duration timeout_;
   std::shared_ptr<const HttpShared> sh_;
+  std::shared_ptr<IdleConnection> idle_ =  // after sh_: initialised from it
+      sh_->spec.keepAlive && !sh_->tls ? std::make_shared<IdleConnection>() : nullptr;
 };
 
 Result<std::unique_ptr<ssl::context>> makeTlsContext(const HttpSpec& s) {
@@ -264,7 +320,9 @@ ProberResult makeHttpProber(asio::io_context& io, const HttpSpec& s, Duration ti
   req.set(http::field::host,
           !s.host.empty() || defaultPort ? host : host + ":" + std::to_string(s.port));
   req.set(http::field::user_agent, "lvsd-check");
-  req.set(http::field::connection, "close");
+  if (!s.keepAlive || s.tls) {
+    req.set(http::field::connection, "close");  // HTTP/1.1 keeps the connection otherwise
+  }
   for (const auto& [k, v] : s.headers) {
     req.set(k, v);
   }

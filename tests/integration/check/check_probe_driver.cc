@@ -94,6 +94,8 @@ int main(int argc, char** argv) {
   app.add_flag("--dynamic", dynamic);
   app.add_option("--file", file);
   std::string bind;
+  bool keepAlive = false;
+  app.add_flag("--keepalive", keepAlive, "http: reuse one connection (HttpSpec::keepAlive)");
   app.add_option("--bind", bind, "source address (bind_address) of tcp/agent/http/udp/dns/icmp");
   app.add_option("--timeout-ms", timeoutMs);
   app.add_option("--count", count);
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
     h.certFile = cert;
     h.keyFile = key;
     h.source = source;
+    h.keepAlive = keepAlive;
     spec = h;
   } else if (kind == "udp") {
     spec = UdpSpec{*ip, port, payload, expect, !udpStrict, false, source};

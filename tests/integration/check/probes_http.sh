@@ -1,7 +1,8 @@
 #!/bin/bash
 # HTTP probe against nginx (generated config in a temp dir): status ranges, Host and custom
 # headers, body digest as keepalived's genhash prints it (MD5, SHA-256), PCRE2 body regex, body
-# size cap, slow responses against the timeout.
+# size cap, slow responses against the timeout; the keep-alive experiment (HttpSpec::keepAlive):
+# connections reused up to the server's limit, an idle connection the server closed replaced.
 source "$(dirname "$0")/lib_check.sh"
 need_cmd nginx
 
@@ -18,6 +19,7 @@ pid $TMP/nginx/nginx.pid;
 events { worker_connections 64; }
 http {
   access_log off;
+  log_format conn '\$connection \$connection_requests \$status';
   client_body_temp_path $TMP/nginx/body;
   proxy_temp_path $TMP/nginx/proxy;
   fastcgi_temp_path $TMP/nginx/fastcgi;
@@ -39,6 +41,10 @@ http {
       return 200 "header ok\n";
     }
     location = /slow.txt { limit_rate 2k; limit_rate_after 0; }
+    location = /ka { keepalive_requests 3; access_log $TMP/nginx/ka.log conn; return 200 "ka\n"; }
+    location = /ka-idle {
+      keepalive_timeout 1s; access_log $TMP/nginx/ka-idle.log conn; return 200 "ka\n";
+    }
   }
 }
 CONF
@@ -73,4 +79,43 @@ expect_match "slow body hits the timeout" '"reason":"timeout","verdict":"down"' 
   "${H[@]}" --path /slow.txt --timeout-ms 500
 expect up "slow body within a long timeout" "${H[@]}" --path /slow.txt --timeout-ms 10000
 expect_match "bad regex is a spec error" '"error":"regex: ' "${H[@]}" --regex '('
+
+# keep-alive experiment: 7 checks over 3 connections (the server allows 3 requests each)
+# expect_summary DESCRIPTION REGEX ARGS...: the driver's final summary line must match REGEX.
+expect_summary() {
+  local what=$1 re=$2 out; shift 2
+  out=$("$DRIVER" "$@" | tail -n 1 || true)
+  if grep -Eq "$re" <<<"$out"; then
+    echo "ok   $what: $out"
+  else
+    echo "FAIL $what: wanted /$re/, got: $out" >&2
+    FAILS=$((FAILS + 1))
+  fi
+}
+expect_summary "keep-alive, 7 checks" '"summary":true.*"up":7' "${H[@]}" --path /ka --keepalive \
+  --count 7
+conns() { awk '{ print $1 }' "$1" | sort -u | wc -l; }
+if [ "$(wc -l < "$TMP/nginx/ka.log")" = 7 ] && [ "$(conns "$TMP/nginx/ka.log")" = 3 ]; then
+  echo "ok   keep-alive: 7 requests on 3 connections"
+else
+  echo "FAIL keep-alive: $(wc -l < "$TMP/nginx/ka.log") requests on $(conns "$TMP/nginx/ka.log") connections" >&2
+  FAILS=$((FAILS + 1))
+fi
+# the server closes idle connections after 1 s: each later check starts a fresh one, still up
+expect_summary "keep-alive, idle connection closed by the server" '"summary":true.*"up":3' \
+  "${H[@]}" --path /ka-idle --keepalive --count 3 --gap-ms 1300
+if [ "$(conns "$TMP/nginx/ka-idle.log")" = 3 ]; then
+  echo "ok   keep-alive: closed idle connections replaced"
+else
+  echo "FAIL keep-alive idle: $(conns "$TMP/nginx/ka-idle.log") connections" >&2
+  FAILS=$((FAILS + 1))
+fi
+# without the flag every check has its own connection
+expect_summary "no keep-alive, 3 checks" '"summary":true.*"up":3' "${H[@]}" --path /ka --count 3
+if [ "$(conns "$TMP/nginx/ka.log")" = 6 ]; then
+  echo "ok   Connection: close: one connection per check"
+else
+  echo "FAIL Connection: close: $(conns "$TMP/nginx/ka.log") connections in total (want 6)" >&2
+  FAILS=$((FAILS + 1))
+fi
 finish
