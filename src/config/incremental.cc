@@ -28,7 +28,7 @@ namespace {
 
 /// The whole file, or nothing when it cannot be read (loadFile() then reports why).
 std::optional<std::string> readAll(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);  // a FIFO must not block
   if (fd < 0) {
     return std::nullopt;
   }

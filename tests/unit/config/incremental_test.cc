@@ -289,6 +289,8 @@ TEST_F(Incremental, ForgetAndOtherPathsLoadInFull) {
   EXPECT_TRUE(loadBoth(loader_, other).full);
   EXPECT_TRUE(loadBoth(loader_, dir_.path("missing.conf")).full);
   EXPECT_TRUE(loader_.load(dir_.path("missing.conf")).unreadable);
+  std::filesystem::create_directory(dir_.path("sub"));
+  EXPECT_TRUE(loadBoth(loader_, dir_.path("sub")).full);
   EXPECT_TRUE(edit(base_).full);
 }
 
