@@ -154,10 +154,6 @@ void IpvsManager::reload(const config::Config& config, const Prepare& prepare) {
 void IpvsManager::reloadChanged(const config::Config& config,
                                 const std::vector<std::optional<size_t>>& origins,
                                 const std::vector<size_t>& touched, const Prepare& prepare) {
-  if (!prog_ || !prog_->hasCache()) {
-    reload(config, prepare);
-    return;
-  }
   std::vector<bool> carried(desired_.virtuals().size(), false);
   std::vector<size_t> rebuilt;
   for (size_t i = 0; i < config.virtual_servers.size(); ++i) {
@@ -174,13 +170,28 @@ void IpvsManager::reloadChanged(const config::Config& config,
       removed.push_back(desired_.virtuals()[i].settings.key);
     }
   }
+  const bool cached = prog_ && prog_->hasCache();
+  std::vector<ipvs::ServiceKey> oldKeys =
+      cached ? std::vector<ipvs::ServiceKey>{} : desired_.keys();
   desired_ = ipvs::DesiredState::reloadFrom(std::move(desired_), config, origins);
   if (prepare) {
     prepare(desired_);
   }
   retries_.reset();  // a new config: what failed gets a fresh start
-  rebuilt.insert(rebuilt.end(), touched.begin(), touched.end());
-  syncSome("reload", std::move(rebuilt), std::move(removed));
+  open();            // IPVS may have become available (module loaded) since the start
+  if (!prog_) {
+    return;
+  }
+  if (!cached) {
+    // No view of the kernel yet: a full sync reads it (scope: old and new services).
+    for (const auto& k : desired_.keys()) {
+      oldKeys.push_back(k);
+    }
+    sync("reload", desired_.table(), std::move(oldKeys));
+  } else {
+    rebuilt.insert(rebuilt.end(), touched.begin(), touched.end());
+    syncSome("reload", std::move(rebuilt), std::move(removed));
+  }
   setChblLoadFactor(config);
 }
 

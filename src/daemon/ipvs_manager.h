@@ -39,7 +39,7 @@ public:
   /// global setting: the desired state keeps the carried services as they are (health and
   /// weights included), builds only the others, and diffs only those against the cached kernel
   /// view, plus the services the old config had and the new one does not carry (removed).
-  /// Same ops as reload(); falls back to it while the kernel view is not cached.
+  /// Same ops as reload() (a full sync while there is no cached view of the kernel).
   /// @param touched servers (indexes into @p config) whose carried entries @p prepare changes.
   void reloadChanged(const config::Config& config,
                      const std::vector<std::optional<size_t>>& origins,

@@ -78,27 +78,41 @@ echo "RESULT status_during_dump_s=$st dump_s=$(since "$t0")"
 awk -v a="$st" -v b="$MAX_STATUS_S" 'BEGIN { exit !(a < b) }' ||
   fail "status took $st s during a dump (bound $MAX_STATUS_S s)"
 
-step "reload: one weight"
+step "reload: one weight (3 x lvsctl reload, 3 x SIGHUP)"
 gen 5
 t0=$(now); "$LVSD" -t -f "$CONF" > /dev/null; echo "RESULT config_check_s=$(since "$t0")"
+# What the measurement itself costs in this guest: an lvsctl process (start, connect, answer)
+# and one poll of the kernel (an ipvsadm process).
+t0=$(now); big version > /dev/null; echo "RESULT lvsctl_version_s=$(since "$t0")"
+t0=$(now); ipvsadm -Ln -t "$MID" > /dev/null; echo "RESULT one_poll_s=$(since "$t0")"
 : > "$T/lvsd.log"
-t0=$(now)
-big reload > /dev/null || fail "reload failed"
-poll has_weight 5
-echo "RESULT reload_one_weight_s=$(since "$t0")"
-# the kernel shows the weight before the checker's report reaches the supervisor: wait for it
-synced() { big ipvs --json > "$T/ipvs.json" && grep -Eq '"syncs": 2,?$' "$T/ipvs.json"; }
-poll synced
-expect_ops 1 reload
-# the same kind of change triggered as keepalived's is below (SIGHUP, no lvsctl process)
-gen 7
-t0=$(now)
-kill -HUP "$LVSD_PID"
-poll has_weight 7
-echo "RESULT reload_sighup_one_weight_s=$(since "$t0")"
-synced3() { big ipvs --json > "$T/ipvs.json" && grep -Eq '"syncs": 3,?$' "$T/ipvs.json"; }
-poll synced3
-expect_ops 1 reload
+syncs=1
+# reload_one TRIGGER WEIGHT: change one weight, trigger the reload, time until the kernel shows it
+reload_one() {
+  gen "$2"
+  local t0; t0=$(now)
+  if [ "$1" = lvsctl ]; then big reload > /dev/null || fail "reload failed"; else kill -HUP "$LVSD_PID"; fi
+  poll has_weight "$2"
+  echo "RESULT reload_${1}_one_weight_s=$(since "$t0")"
+  syncs=$((syncs + 1))
+  # the kernel shows the weight before the checker's answer is read: wait for its sync count
+  synced() { big ipvs --json > "$T/ipvs.json" && grep -Eq "\"syncs\": $syncs,?\$" "$T/ipvs.json"; }
+  poll synced
+  expect_ops 1 reload
+}
+for w in 5 6 7; do reload_one lvsctl "$w"; done
+for w in 8 9 10; do reload_one sighup "$w"; done
+# Inside the daemon (log timestamps): from the supervisor's reload_start to the checker's IPVS
+# sync (the one op sent), and the supervisor's part (load + compare + send).
+grep -E 'event=(reload_start|reload_ok|ipvs_sync)' "$T/lvsd.log" | awk '
+  function out() { if (start && sup && ipv)
+    printf "RESULT in_daemon_ms total=%.0f supervisor=%.0f checker_after_supervisor=%.0f\n",
+           (ipv - start) * 1000, (sup - start) * 1000, (ipv - sup) * 1000 }
+  { split($1, t, "T"); split(t[2], h, ":"); sub("Z", "", h[3]); s = h[1] * 3600 + h[2] * 60 + h[3] }
+  /event=reload_start/ { out(); start = s; sup = 0; ipv = 0 }
+  /event=reload_ok/ { sup = s }
+  /event=ipvs_sync/ && !ipv { ipv = s }
+  END { out() }'
 cat "$T/lvsd.log"
 stop_lvsd TERM
 
@@ -129,11 +143,13 @@ if command -v keepalived >/dev/null; then
   KA=$!
   ka_has() { ip netns exec ka ipvsadm -Ln -t "$1" 2>/dev/null | grep -Eq "$2"; }
   poll ka_has "$LAST" "172\.16\.0\.$NR:80"
-  kagen 5 "$T/ka.conf"
-  t0=$(now)
-  kill -HUP "$KA"
-  poll ka_has "$MID" "172\.16\.0\.1:80 +Masq +5 "
-  echo "RESULT keepalived_reload_one_weight_s=$(since "$t0")"
+  for w in 5 6 7; do
+    kagen "$w" "$T/ka.conf"
+    t0=$(now)
+    kill -HUP "$KA"
+    poll ka_has "$MID" "172\.16\.0\.1:80 +Masq +$w "
+    echo "RESULT keepalived_reload_one_weight_s=$(since "$t0")"
+  done
   kill "$KA"; wait "$KA" 2>/dev/null || true
 else
   echo "RESULT keepalived_reload_one_weight_s=absent (no keepalived in the guest)"
