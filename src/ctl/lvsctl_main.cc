@@ -147,6 +147,9 @@ int main(int argc, char** argv) {
   std::string cmd;
   if (status->parsed()) {
     cmd = "status";
+    if (!json) {
+      args["brief"] = true;  // the text needs no engine reports: answered without the checker
+    }
   } else if (reload->parsed()) {
     cmd = "reload";
   } else if (vrrp->parsed()) {

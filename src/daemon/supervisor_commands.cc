@@ -15,7 +15,12 @@ namespace lvsd::daemon {
 void Supervisor::registerCommands() {
   // The checker reports totals every second; status, checks and ipvs ask it for the full
   // status (per service and real server) when they run.
-  registry_.addDeferred("status", [this](const ctl::Json&, ctl::CommandRegistry::Reply reply) {
+  registry_.addDeferred("status", [this](const ctl::Json& args, ctl::CommandRegistry::Reply reply) {
+    const auto brief = args.find("brief");
+    if (brief != args.end() && brief->is_boolean() && brief->get<bool>()) {
+      reply(ctl::okResponse(buildStatus(snapshot())));  // the checker's report: totals only
+      return;
+    }
     fetchReport("checker", [this, reply = std::move(reply)](const ctl::Json& full) {
       DaemonInfo d = snapshot();
       for (auto& c : d.children) {
