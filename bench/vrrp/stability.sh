@@ -36,11 +36,27 @@ fi
 # PREEMPT=MODE: the kernel's dynamic preemption mode for this run only (machine-wide; the
 # original mode is restored on exit, also on failure).
 if [ -n "${PREEMPT:-}" ]; then
-  mountpoint -q /sys/kernel/debug || mount -t debugfs none /sys/kernel/debug
+  DEBUGFS_MOUNTED=
+  PREEMPT_ORIG=
   PREEMPT_FILE=/sys/kernel/debug/sched/preempt
-  PREEMPT_ORIG=$(sed -n 's/.*(\([a-z]*\)).*/\1/p' "$PREEMPT_FILE")
-  restore_preempt() { echo "$PREEMPT_ORIG" >"$PREEMPT_FILE"; echo "preempt restored: $(cat "$PREEMPT_FILE")"; }
+  restore_preempt() {
+    if [ -n "$PREEMPT_ORIG" ]; then
+      echo "$PREEMPT_ORIG" >"$PREEMPT_FILE"
+      echo "preempt restored: $(cat "$PREEMPT_FILE")"
+    fi
+    if [ -n "$DEBUGFS_MOUNTED" ]; then umount /sys/kernel/debug; fi
+  }
   on_exit restore_preempt
+  if ! mountpoint -q /sys/kernel/debug; then
+    mount -t debugfs none /sys/kernel/debug
+    DEBUGFS_MOUNTED=1
+  fi
+  # Some hosts refuse even root (kernel lockdown, a sandboxed VM): then change nothing.
+  if ! cur=$(cat "$PREEMPT_FILE" 2>&1); then
+    echo "cannot read $PREEMPT_FILE: $cur"
+    exit 1
+  fi
+  PREEMPT_ORIG=$(echo "$cur" | sed -n 's/.*(\([a-z]*\)).*/\1/p')
   echo "$PREEMPT" >"$PREEMPT_FILE"
   echo "preempt: $(cat "$PREEMPT_FILE") (was $PREEMPT_ORIG)"
 fi
@@ -143,6 +159,10 @@ echo "n1 check results/s: $(((r1_1 - r1_0) / dt))"
 # The Adver timer is re-armed when it fires, so a late timer shows up as fewer adverts sent.
 echo "n1 adverts sent: $(($(ctr n1 adverts_sent) - s1_0)) in ${dt} s (100/s expected)"
 echo "adverts seen by the client: $(cat "$TMP/sniff.json")"
+# Engine counters (absent in builds before the Master_Down ordering / confirmation).
+for n in n1 n2; do
+  echo "$n: timers late (> 5 ms) $(field $n timers.late 2>/dev/null || echo -), latest $(field $n timers.late_max_us 2>/dev/null || echo -) us; master down averted: before the deadline $(ctr $n master_down_rescued 2>/dev/null || echo -), in the confirmation window $(ctr $n master_down_confirm_rescued 2>/dev/null || echo -)"
+done
 echo "cyclictest (SCHED_FIFO 10, 1 ms, per CPU, us): $(grep -E '^# (Max Latencies|Histogram Overflows)' "$TMP/cyclic.hist" 2>/dev/null | tr '\n' ' ')"
 grep '^#' "$TMP/stalls.txt"
 echo "FIFO-10 stalls > 10 ms: $(awk '!/^#/ && $3 > 10' "$TMP/stalls.txt" | wc -l), > 20 ms: $(awk '!/^#/ && $3 > 20' "$TMP/stalls.txt" | wc -l)"
