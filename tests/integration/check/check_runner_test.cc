@@ -344,5 +344,45 @@ TEST(RunnerShortage, ProbesOutOfDescriptorsAreDeferredNotFailed) {
   runUnderDescriptorShortage(true);
 }
 
+// A probe that already finished but whose result is not yet delivered (the callback is always
+// posted) must stay silent once cancelled: the runner relies on it instead of liveness tokens.
+TEST(ProbeRunDelivery, CancelAfterFinishDropsTheResult) {
+  asio::io_context io;
+  auto prober = makeProber(io, FileSpec{"/", FileMode::Exists}, milliseconds(100));
+  ASSERT_TRUE(prober);
+  int calls = 0;
+  auto run = prober.value()->run([&](Outcome o) {
+    ++calls;
+    EXPECT_EQ(o.verdict, Verdict::Up);
+  });
+  io.run_for(milliseconds(50));
+  EXPECT_EQ(calls, 1);                                   // delivered when not cancelled
+  run = prober.value()->run([&](Outcome) { ++calls; });  // finishes inside run()
+  run->cancel();                                         // before the posted delivery runs
+  run.reset();  // the posted handler alone keeps the attempt alive
+  io.restart();
+  io.run_for(milliseconds(50));
+  EXPECT_EQ(calls, 1);
+  // A runner destroyed with results pending delivery calls nothing either.
+  SplitMix64 rng(3);
+  {
+    CheckRunner runner(io, rng, [&](CheckId, const Outcome&, const ResultEffect&) { ++calls; });
+    CheckParams p;
+    p.interval = milliseconds(1);
+    p.jitter = 0;
+    ASSERT_TRUE(runner.add(FileSpec{"/", FileMode::Exists}, p));
+    io.restart();
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (runner.running() == 0 && std::chrono::steady_clock::now() < deadline) {
+      io.run_one_for(milliseconds(100));  // until the probe started (its result is posted)
+    }
+    ASSERT_EQ(runner.running(), 1U);
+  }
+  const int before = calls;
+  io.restart();
+  io.run_for(milliseconds(50));
+  EXPECT_EQ(calls, before);
+}
+
 }  // namespace
 }  // namespace lvsd::check
