@@ -10,7 +10,7 @@
 # wake-up > 2 ms late, with its CLOCK_MONOTONIC time), and lists the advert gaps > 25 ms and the
 # engine's master_down log lines with the same clock, so stalls, gaps and takeovers line up.
 #   bench/vrrp/stability.sh BUILD_DIR [N=15000] [SECONDS=600] [HOGS=0]   (root)
-# Env: VETH_NAPI=1 (GRO on the veths), CHECKER_NICE=N (renice the checkers),
+# Env: VETH_NAPI=1 (GRO on the veths), CHECKER_NICE=N (global.checker_priority = N),
 #      PREEMPT=none|voluntary|full (kernel preemption mode for the run, restored on exit).
 HERE_B=$(cd "$(dirname "$0")" && pwd)
 N=${2:-15000}
@@ -97,6 +97,9 @@ print(',\n'.join(f'{{ address = \"10.88.{i // 250}.{i % 250 + 1}\"; port = 80; c
   } >"$TMP/$n/body"
   node_conf $n "$(cat "$TMP/$n/body")" >/dev/null
   sed -i 's/log_level = "info"/log_level = "notice"/' "$TMP/$n/lvsd.conf"
+  if [ -n "${CHECKER_NICE:-}" ]; then
+    sed -i "s/^global = {/global = {\n  checker_priority = $CHECKER_NICE;/" "$TMP/$n/lvsd.conf"
+  fi
 done
 start_node n1
 wait_for 30 is_state n1 master
@@ -107,10 +110,9 @@ checker_pid() {
 }
 C1=$(checker_pid n1)
 C2=$(checker_pid n2)
-# CHECKER_NICE=N: run both checker children at nice N (what global.checker_priority would set)
+# CHECKER_NICE=N: the checker children run at nice N (global.checker_priority, set in the config)
 if [ -n "${CHECKER_NICE:-}" ]; then
-  renice -n "$CHECKER_NICE" -p "$C1" "$C2" >/dev/null
-  echo "checker children at nice $CHECKER_NICE"
+  echo "checker children at nice: n1 $(ps -o ni= -p "$C1" | tr -d ' '), n2 $(ps -o ni= -p "$C2" | tr -d ' ')"
 fi
 V1=$(vrrp_child_pid n1)
 V2=$(vrrp_child_pid n2)
