@@ -229,6 +229,10 @@ bool HttpResponseReader::takeBody(std::string_view& data, size_t n) {
 bool HttpResponseReader::takeLine(std::string_view& data, std::string_view& line) {
   if (head_.empty()) {
     const size_t eol = data.find(kCrlf);
+    if (eol != std::string_view::npos && eol > limits_.headerLimit) {
+      fail("http: line too long");  // as when the same line arrives split (below)
+      return false;
+    }
     if (eol != std::string_view::npos) {
       line = data.substr(0, eol);
       data.remove_prefix(eol + 2);

@@ -170,6 +170,12 @@ TEST(HttpResponseReader, OversizedHeadFails) {
   }
   EXPECT_EQ(r.state(), State::Failed);
   EXPECT_EQ(r.error(), "http: line too long");
+  // The same overlong chunk line in one read fails the same way (found by the fuzzer).
+  const std::string longLine =
+      "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1;" + std::string(100, 'x') + "\r\n";
+  for (size_t step : {0, 1, 50}) {
+    EXPECT_EQ(read(longLine, l, step, false).error(), "http: line too long") << step;
+  }
 }
 
 }  // namespace
