@@ -153,9 +153,14 @@ int runCheckerChild(const config::Config& config, ChildChannel& channel) {
       rt->log_.warning("operator override not applied: " + e, {{"event", "check_operator"}});
     }
   });
-  channel.setStopHandler([rt] {
+  // keepalived's omega: notify_down / quorum_down run at stop (bounded below the supervisor's
+  // 5-s stop timeout), then the IPVS table is kept or removed as on_stop says.
+  channel.setAsyncStopHandler([rt](std::function<void()> done) {
     rt->retryTimer.cancel();
-    rt->ipvs.stop();
+    rt->checks.runOmega(std::chrono::seconds(3), [rt, done = std::move(done)] {
+      rt->ipvs.stop();
+      done();
+    });
   });
   return channel.run();
 }

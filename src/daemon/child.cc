@@ -122,6 +122,11 @@ void ChildChannel::onLine(const std::string& line) {
     if (stop_) {
       stop_();
     }
+    if (asyncStop_ && !stopping_) {
+      stopping_ = true;
+      asyncStop_([this] { io_.stop(); });
+      return;
+    }
     io_.stop();
     return;
   }

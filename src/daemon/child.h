@@ -58,6 +58,11 @@ public:
   [[nodiscard]] const ServerOrigins& lastOrigins() const { return lastOrigins_; }
   /// Runs when the supervisor asks the child to stop, before the loop ends (graceful resignation).
   void setStopHandler(std::function<void()> handler) { stop_ = std::move(handler); }
+  /// A stop handler that finishes later: the loop ends when it calls the function it is given
+  /// (the supervisor SIGKILLs a child that takes longer than its stop timeout).
+  void setAsyncStopHandler(std::function<void(std::function<void()> done)> handler) {
+    asyncStop_ = std::move(handler);
+  }
   /// Runtime operator state from the supervisor (lvsctl weight/drain/enable/disable), sent whole
   /// on every change and after the child (re)starts.
   void setAdminHandler(std::function<void(const ctl::Json&)> handler) {
@@ -89,6 +94,8 @@ private:
   std::function<Result<void>(const config::Config&)> reload_;
   uint32_t reloadSections_ = 0xffffffffU;
   std::function<void()> stop_;
+  std::function<void(std::function<void()>)> asyncStop_;
+  bool stopping_ = false;
   std::function<void(const ctl::Json&)> admin_;
   ctl::LineFramer framer_;
   std::array<char, 65536> buf_{};

@@ -2,6 +2,7 @@
 
 #include <boost/asio/post.hpp>
 #include <chrono>
+#include <utility>
 
 #include "check/config/to_ipvs.h"
 #include "common/command_line.h"
@@ -96,7 +97,8 @@ CheckEngine::CheckEngine(asio::io_context& io, Logger log, Apply apply)
       apply_(std::move(apply)),
       rng_(static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count())),
       tickTimer_(io),
-      flushTimer_(io) {
+      flushTimer_(io),
+      omegaTimer_(io) {
   // One descriptor per running probe: use what the hard limit allows (the runner sizes its
   // in-flight limit from the soft one).
   const size_t limit = CheckRunner::raiseDescriptorLimit();
@@ -301,7 +303,55 @@ void CheckEngine::runCommand(const std::string& command, const std::string& what
                        {{"event", "check_command_failed"}});
         }
         commands_.erase(slot);
+        if (commands_.empty() && commandsDone_) {
+          omegaTimer_.cancel();
+          std::exchange(commandsDone_, nullptr)();
+        }
       });
+}
+
+size_t CheckEngine::runOmega(std::chrono::milliseconds bound, std::function<void()> done) {
+  size_t started = 0;
+  size_t services = 0;
+  const auto& virtuals = pool_.virtuals();
+  for (size_t vi = 0;
+       config_ != nullptr && vi < config_->virtual_servers.size() && vi < virtuals.size(); ++vi) {
+    const config::VirtualServer& cv = config_->virtual_servers[vi];
+    if (!cv.omega) {
+      continue;
+    }
+    ++services;
+    const Pool::Virtual& v = virtuals[vi];
+    for (size_t ri = 0; ri < v.reals.size() && ri < cv.real_servers.size(); ++ri) {
+      if (v.reals[ri].up && !cv.real_servers[ri].notify_down.empty()) {
+        runCommand(cv.real_servers[ri].notify_down, "notify_down");
+        ++started;
+      }
+    }
+    if (v.quorum.has() && !cv.quorum_down.empty()) {
+      runCommand(cv.quorum_down, "quorum_down");
+      ++started;
+    }
+  }
+  if (services > 0) {
+    log_.info("omega: " + std::to_string(started) + " notify command(s) for " +
+                  std::to_string(services) + " virtual server(s) at stop",
+              {{"event", "omega"}});
+  }
+  if (commands_.empty()) {
+    done();
+    return started;
+  }
+  commandsDone_ = std::move(done);
+  omegaTimer_.expires_after(bound);
+  omegaTimer_.async_wait([this](const boost::system::error_code& ec) {
+    if (!ec && commandsDone_) {
+      log_.warning(std::to_string(commands_.size()) + " omega command(s) still running at stop",
+                   {{"event", "omega_timeout"}});
+      std::exchange(commandsDone_, nullptr)();
+    }
+  });
+  return started;
 }
 
 void CheckEngine::queue(std::vector<RealChange> changes, const char* trigger) {

@@ -62,6 +62,11 @@ public:
   /// carried servers as they were): changes not yet applied, operator overrides, and the
   /// rebuilt servers' carried health and weights.
   std::vector<RealChange> reload(const config::Config& config, const Pool::Origins& origins);
+  /// keepalived's omega, on stop: for each virtual server with `omega`, runs notify_down of every
+  /// real server still up and quorum_down when it holds quorum. Calls @p done once they have all
+  /// exited, or after @p bound (a command still running is then left to the script's own
+  /// timeout); at once when there is nothing to run. @return the number of commands started.
+  size_t runOmega(std::chrono::milliseconds bound, std::function<void()> done);
   /// Replaces the operator overrides (every server not listed goes back to enabled).
   /// Unknown servers are reported in the returned list, the others applied (via Apply).
   std::vector<std::string> setOverrides(const std::vector<OperatorOverride>& overrides);
@@ -113,7 +118,9 @@ private:
     std::unique_ptr<Prober> prober;
     std::shared_ptr<ProbeRun> run;
   };
-  std::list<Command> commands_;  ///< notify/quorum commands still running
+  std::list<Command> commands_;         ///< notify/quorum commands still running
+  std::function<void()> commandsDone_;  ///< runOmega's completion, called when commands_ empties
+  boost::asio::steady_timer omegaTimer_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

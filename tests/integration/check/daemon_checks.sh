@@ -132,3 +132,18 @@ ctl enable web 10.77.0.2:8080 >/dev/null
 poll_until 3 "enabled again" is weight 10.77.0.2 3
 poll_until 3 "enabled server in service" is in_service 10.77.0.1 True
 pass "enable returns the servers to their checks"
+
+# omega (keepalived's): at stop, notify_down of every server still up and quorum_down of a service
+# holding quorum run before the checker exits.
+sed -i 's/quorum = 6;/quorum = 6; omega = true;/' "$DIR/lvsd.conf"
+# (the child gets the update before the stop: both travel, in order, on its link)
+ctl reload >/dev/null || fail "reload with omega failed"
+downs=$(grep -cx down "$DIR/notify/log")
+qdowns=$(grep -cx quorum_down "$DIR/notify/log")
+kill -TERM "$LVSD_PID"
+gone() { ! kill -0 "$LVSD_PID" 2>/dev/null; }
+poll_until 10 "lvsd stopped" gone
+assert_eq $((downs + 1)) "$(grep -cx down "$DIR/notify/log")" "omega ran notify_down of the server that was up"
+assert_eq $((qdowns + 1)) "$(grep -cx quorum_down "$DIR/notify/log")" "omega ran quorum_down"
+grep -q 'omega: 2 notify command' "$DIR/lvsd.log" || fail "no omega log line"
+pass "omega notifiers ran at stop"
