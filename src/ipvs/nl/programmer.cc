@@ -21,6 +21,29 @@ Result<std::unique_ptr<Programmer>> Programmer::open() {
 
 Programmer::~Programmer() = default;
 
+Result<std::vector<Destination>> Programmer::readDests(const ServiceKey& key) {
+  std::vector<Destination> out;
+  std::vector<uint8_t> req;
+  const uint32_t seq = sock_->nextSeq();
+  msg::appendDumpDests(req, sock_->family(), seq, key);
+  std::string parseErr;
+  auto r = sock_->request(req, seq, [&](const msg::Message& m) {
+    auto d = msg::parseDest(m);
+    if (d) {
+      out.push_back(std::move(*d));
+    } else if (parseErr.empty()) {
+      parseErr = d.error().message;
+    }
+  });
+  if (!r) {
+    return fail("dump destinations of " + toString(key) + ": " + r.error().message, r.error().code);
+  }
+  if (!parseErr.empty()) {
+    return fail("dump destinations of " + toString(key) + ": " + parseErr);
+  }
+  return out;
+}
+
 Result<Table> Programmer::readKernel() {
   Table t;
   std::vector<uint8_t> req;

@@ -49,6 +49,9 @@ public:
   /// Dumps services (with their destinations and stats), timeouts and sync daemons, and keeps
   /// the result as the cached view of the kernel.
   Result<Table> readKernel();
+  /// Dumps the destinations of one service (not cached; for tests and tools that watch one
+  /// service without dumping the whole table).
+  Result<std::vector<Destination>> readDests(const ServiceKey& key);
   /// Sends @p ops pipelined; one result per op (nothing is rolled back).
   Result<std::vector<OpResult>> applyOps(const std::vector<IpvsOp>& ops);
   /// Brings the services in scope to @p desired: validate, diff against the cached kernel view

@@ -6,7 +6,10 @@
 # Args: [SERVICES] [REALS] [MAX_STATUS_S] (status must answer within that many seconds while a
 # dump is in flight; default 5, lvsctl's own timeout). Files: lvsd, lvsctl, lib.sh, daemon_lib.sh,
 # and /usr/sbin/keepalived when present (-f /usr/sbin/keepalived:/usr/sbin/keepalived): the same
-# reload timed with keepalived in the same guest run.
+# reload timed with keepalived in the same guest run. With lvsd-ipvs-tool among the files, each
+# reload is also timed to the instant the kernel has the new weight (the tool, started before
+# the trigger, dumps the one service every 2 ms: no process start per poll, which costs
+# 65-250 ms in the guest): RESULT ..._kernel_s.
 . "$TEST_DIR/lib.sh"
 . "$TEST_DIR/daemon_lib.sh"
 NS=${1:-1000}
@@ -87,13 +90,35 @@ t0=$(now); big version > /dev/null; echo "RESULT lvsctl_version_s=$(since "$t0")
 t0=$(now); ipvsadm -Ln -t "$MID" > /dev/null; echo "RESULT one_poll_s=$(since "$t0")"
 : > "$T/lvsd.log"
 syncs=1
+IPVS_TOOL=$TEST_DIR/lvsd-ipvs-tool
+MIDVIP=${MID%:80}
+# watch NETNS WEIGHT: starts the tool waiting for WEIGHT on the middle service's first real
+# server (in NETNS, "" = this one) and returns once it polls; kernel_s T0 prints its delay.
+watch() {
+  [ -x "$IPVS_TOOL" ] || return 0
+  rm -f "$T/ready" "$T/seen"
+  if [ -n "$1" ]; then
+    ip netns exec "$1" "$IPVS_TOOL" wait-weight "$MIDVIP" 80 172.16.0.1 80 "$2" "$T/ready" > "$T/seen" &
+  else
+    "$IPVS_TOOL" wait-weight "$MIDVIP" 80 172.16.0.1 80 "$2" "$T/ready" > "$T/seen" &
+  fi
+  WATCH=$!
+  poll test -e "$T/ready"
+}
+kernel_s() {  # kernel_s NAME T0
+  [ -x "$IPVS_TOOL" ] || return 0
+  wait "$WATCH" || fail "lvsd-ipvs-tool wait-weight failed"
+  echo "RESULT ${1}_kernel_s=$(awk -v a="$2" -v b="$(cat "$T/seen")" 'BEGIN { printf "%.3f", b - a }')"
+}
 # reload_one TRIGGER WEIGHT: change one weight, trigger the reload, time until the kernel shows it
 reload_one() {
   gen "$2"
+  watch "" "$2"
   local t0; t0=$(now)
   if [ "$1" = lvsctl ]; then big reload > /dev/null || fail "reload failed"; else kill -HUP "$LVSD_PID"; fi
   poll has_weight "$2"
   echo "RESULT reload_${1}_one_weight_s=$(since "$t0")"
+  kernel_s "reload_${1}_one_weight" "$t0"
   syncs=$((syncs + 1))
   # the kernel shows the weight before the checker's answer is read: wait for its sync count
   synced() { big ipvs --json > "$T/ipvs.json" && grep -Eq "\"syncs\": $syncs,?\$" "$T/ipvs.json"; }
@@ -145,10 +170,12 @@ if command -v keepalived >/dev/null; then
   poll ka_has "$LAST" "172\.16\.0\.$NR:80"
   for w in 5 6 7; do
     kagen "$w" "$T/ka.conf"
+    watch ka "$w"
     t0=$(now)
     kill -HUP "$KA"
     poll ka_has "$MID" "172\.16\.0\.1:80 +Masq +$w "
     echo "RESULT keepalived_reload_one_weight_s=$(since "$t0")"
+    kernel_s keepalived_reload_one_weight "$t0"
   done
   kill "$KA"; wait "$KA" 2>/dev/null || true
 else

@@ -5,10 +5,21 @@
 //   lvsd-ipvs-tool diff FILE                     ops that would be sent (nothing applied)
 //   lvsd-ipvs-tool list [--stats|--rate|--exact] the kernel table, ipvsadm -Ln layout
 //   lvsd-ipvs-tool show                          every field lvsd reads back, one line each
+//   lvsd-ipvs-tool wait-weight VIP PORT RS RSPORT WEIGHT READY_FILE [TIMEOUT_S]
+//                                                polls the TCP service's destinations every
+//                                                2 ms (one GET_DEST dump, no process start per
+//                                                poll); touches READY_FILE after the first
+//                                                poll, prints the CLOCK_REALTIME seconds when
+//                                                RS:RSPORT first has WEIGHT; exit 1 on timeout
+#include <time.h>
+
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "ipvs/diff.h"
@@ -73,6 +84,42 @@ int main(int argc, char** argv) {
     return 1;
   }
   const std::string cmd = args[0];
+  if (cmd == "wait-weight" && args.size() >= 7) {
+    const auto vip = lvsd::IpAddress::parse(args[1]);
+    const auto rs = lvsd::IpAddress::parse(args[3]);
+    if (!vip || !rs) {
+      std::cerr << "error: bad address\n";
+      return 2;
+    }
+    const auto key = ServiceKey::tcp(*vip, static_cast<uint16_t>(std::stoi(args[2])));
+    const auto rsPort = static_cast<uint16_t>(std::stoi(args[4]));
+    const int32_t weight = std::stoi(args[5]);
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::seconds(args.size() > 7 ? std::stoi(args[7]) : 120);
+    bool first = true;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto dests = (*prog)->readDests(key);
+      if (!dests) {
+        std::cerr << "error: " << dests.error().message << "\n";
+        return 1;
+      }
+      for (const auto& d : *dests) {
+        if (d.addr == *rs && d.port == rsPort && d.weight == weight) {
+          timespec ts{};
+          clock_gettime(CLOCK_REALTIME, &ts);
+          std::printf("%lld.%06ld\n", static_cast<long long>(ts.tv_sec), ts.tv_nsec / 1000);
+          return 0;
+        }
+      }
+      if (first) {
+        std::ofstream(args[6]) << "ready\n";
+        first = false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    std::cerr << "timeout waiting for weight " << weight << "\n";
+    return 1;
+  }
   if (cmd == "list" || cmd == "show") {
     auto t = (*prog)->readKernel();
     if (!t) {
