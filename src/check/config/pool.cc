@@ -267,7 +267,7 @@ void Pool::setCheckError(RealRef r, size_t check, std::string error) {
   real(r).checks.at(check).error = std::move(error);
 }
 
-std::optional<std::pair<RealRef, size_t>> Pool::findCheck(CheckId id) const {
+std::optional<Pool::CheckRef> Pool::findCheck(CheckId id) const {
   const auto it = byId_.find(id);
   if (it == byId_.end()) {
     return std::nullopt;
@@ -278,20 +278,24 @@ std::optional<std::pair<RealRef, size_t>> Pool::findCheck(CheckId id) const {
 std::vector<RealChange> Pool::onResult(CheckId id, const Outcome& outcome, bool checkUp,
                                        MonoTime now) {
   std::vector<RealChange> out;
-  const auto where = findCheck(id);
-  if (!where) {
-    return out;
+  if (const auto where = findCheck(id)) {
+    onResult(*where, outcome, checkUp, now, out);
   }
-  const RealRef ref = where->first;
+  return out;
+}
+
+void Pool::onResult(CheckRef where, const Outcome& outcome, bool checkUp, MonoTime now,
+                    std::vector<RealChange>& out) {
+  const RealRef ref = where.first;
   Virtual& v = virtuals_[ref.vs];
   Real& r = real(ref);
-  Check& ck = r.checks[where->second];
+  Check& ck = r.checks[where.second];
   ck.up = checkUp;
-  ck.last = outcome;
+  ck.last = outcome;  // copy-assigned: the reason string reuses its buffer
   ck.lastAt = now;
   ++ck.results;
   ck.failures += outcome.verdict == Verdict::Down ? 1 : 0;
-  const bool up = allUp(r.checks);
+  const bool up = r.checks.size() == 1 ? checkUp : allUp(r.checks);
   if (up != r.up) {
     r.up = up;
     ++r.transitions;
@@ -311,7 +315,6 @@ std::vector<RealChange> Pool::onResult(CheckId id, const Outcome& outcome, bool 
   }
   r.tracker->onResult(outcome, up, now);
   evaluate(ref, now, out);
-  return out;
 }
 
 std::vector<RealChange> Pool::tick(MonoTime now) {
@@ -424,7 +427,7 @@ void Pool::trackRamp(RealRef ref, MonoTime now) {
   const auto next = real(ref).tracker->nextTick(now);
   if (next) {
     ramping_[key] = *next;
-  } else {
+  } else if (!ramping_.empty()) {  // nothing ramps in the steady state: no lookup per result
     ramping_.erase(key);
   }
 }

@@ -12,6 +12,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "check/config/from_config.h"
@@ -118,10 +119,16 @@ public:
   [[nodiscard]] std::vector<std::pair<RealRef, size_t>> checksWithoutId() const;
   void setCheckId(RealRef r, size_t check, CheckId id);
   void setCheckError(RealRef r, size_t check, std::string error);
-  [[nodiscard]] std::optional<std::pair<RealRef, size_t>> findCheck(CheckId id) const;
+  /// Where a check sits: its real server and its index among that server's checks.
+  using CheckRef = std::pair<RealRef, size_t>;
+  [[nodiscard]] std::optional<CheckRef> findCheck(CheckId id) const;
 
   /// A probe result and the scheduler's verdict for check @p id.
   std::vector<RealChange> onResult(CheckId id, const Outcome& outcome, bool checkUp, MonoTime now);
+  /// The same for a check already found with findCheck() (one lookup per result), appending the
+  /// changes to @p out (which a caller can reuse: no allocation per result).
+  void onResult(CheckRef where, const Outcome& outcome, bool checkUp, MonoTime now,
+                std::vector<RealChange>& out);
   /// Slow-start steps due at @p now.
   std::vector<RealChange> tick(MonoTime now);
   /// @return when tick() has work next.
@@ -156,7 +163,7 @@ private:
   void indexChecks(size_t vi);
 
   std::vector<Virtual> virtuals_;
-  std::map<CheckId, std::pair<RealRef, size_t>> byId_;
+  std::unordered_map<CheckId, CheckRef> byId_;             ///< looked up once per result
   std::map<std::pair<size_t, size_t>, MonoTime> ramping_;  ///< reals in slow start -> next step
   std::vector<size_t> rebuilt_;
 };

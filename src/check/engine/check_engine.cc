@@ -241,41 +241,54 @@ std::vector<std::string> CheckEngine::setOverrides(const std::vector<OperatorOve
 
 void CheckEngine::onResult(CheckId id, const Outcome& o, const ResultEffect& e) {
   ++results_;
-  const auto where = pool_.findCheck(id);
-  const bool wasUp = where && pool_.virtuals()[where->first.vs].reals[where->first.rs].up;
-  const bool hadQuorum = where && pool_.virtuals()[where->first.vs].quorum.has();
-  auto changes = pool_.onResult(id, o, e.up, now());
-  if (where) {
-    const Pool::Virtual& v = pool_.virtuals()[where->first.vs];
-    const Pool::Real& r = v.reals[where->first.rs];
-    const size_t vi = where->first.vs;
-    const size_t ri = where->first.rs;
-    if (vi < config_->virtual_servers.size()) {
-      const config::VirtualServer& cv = config_->virtual_servers[vi];
-      if (r.up != wasUp && ri < cv.real_servers.size()) {
-        runCommand(r.up ? cv.real_servers[ri].notify_up : cv.real_servers[ri].notify_down,
-                   r.up ? "notify_up" : "notify_down");
-      }
-      if (v.quorum.has() != hadQuorum) {
-        log_.log(v.quorum.has() ? LogLevel::Notice : LogLevel::Warning,
-                 std::string("virtual server ") + v.name + (v.quorum.has() ? " gained" : " lost") +
-                     " quorum (" + std::to_string(v.servingSum) + " of " +
-                     std::to_string(v.quorumParams.quorum) + ")",
-                 {{"event", v.quorum.has() ? "quorum_up" : "quorum_down"}, {"service", v.name}});
-        runCommand(v.quorum.has() ? cv.quorum_up : cv.quorum_down,
-                   v.quorum.has() ? "quorum_up" : "quorum_down");
-      }
+  const auto where = pool_.findCheck(id);  // the only lookup per result
+  if (!where) {
+    return;
+  }
+  const size_t vi = where->first.vs;
+  const size_t ri = where->first.rs;
+  const Pool::Virtual& v = pool_.virtuals()[vi];
+  const Pool::Real& r = v.reals[ri];
+  const bool wasUp = r.up;
+  const bool hadQuorum = v.quorum.has();
+  scratch_.clear();
+  pool_.onResult(*where, o, e.up, now(), scratch_);
+  if (r.up != wasUp || v.quorum.has() != hadQuorum) {
+    onStateChange(vi, ri, wasUp, hadQuorum, o);  // strings and commands only on a change
+  }
+  if (!scratch_.empty()) {
+    queue(scratch_, "health");
+  }
+  armTick();
+}
+
+void CheckEngine::onStateChange(size_t vi, size_t ri, bool wasUp, bool hadQuorum,
+                                const Outcome& o) {
+  const Pool::Virtual& v = pool_.virtuals()[vi];
+  const Pool::Real& r = v.reals[ri];
+  if (vi < config_->virtual_servers.size()) {
+    const config::VirtualServer& cv = config_->virtual_servers[vi];
+    if (r.up != wasUp && ri < cv.real_servers.size()) {
+      runCommand(r.up ? cv.real_servers[ri].notify_up : cv.real_servers[ri].notify_down,
+                 r.up ? "notify_up" : "notify_down");
     }
-    if (r.up != wasUp) {
-      const LogLevel level = r.up ? LogLevel::Notice : LogLevel::Warning;
-      log_.log(level,
-               "real server " + formatEndpoint(r.address, r.port) + " of " + v.name + " is " +
-                   (r.up ? "up" : "down") + ": " + o.reason,
-               {{"event", r.up ? "real_server_up" : "real_server_down"}, {"service", v.name}});
+    if (v.quorum.has() != hadQuorum) {
+      log_.log(v.quorum.has() ? LogLevel::Notice : LogLevel::Warning,
+               std::string("virtual server ") + v.name + (v.quorum.has() ? " gained" : " lost") +
+                   " quorum (" + std::to_string(v.servingSum) + " of " +
+                   std::to_string(v.quorumParams.quorum) + ")",
+               {{"event", v.quorum.has() ? "quorum_up" : "quorum_down"}, {"service", v.name}});
+      runCommand(v.quorum.has() ? cv.quorum_up : cv.quorum_down,
+                 v.quorum.has() ? "quorum_up" : "quorum_down");
     }
   }
-  queue(std::move(changes), "health");
-  armTick();
+  if (r.up != wasUp) {
+    const LogLevel level = r.up ? LogLevel::Notice : LogLevel::Warning;
+    log_.log(level,
+             "real server " + formatEndpoint(r.address, r.port) + " of " + v.name + " is " +
+                 (r.up ? "up" : "down") + ": " + o.reason,
+             {{"event", r.up ? "real_server_up" : "real_server_down"}, {"service", v.name}});
+  }
 }
 
 void CheckEngine::runCommand(const std::string& command, const std::string& what) {
@@ -354,7 +367,7 @@ size_t CheckEngine::runOmega(std::chrono::milliseconds bound, std::function<void
   return started;
 }
 
-void CheckEngine::queue(std::vector<RealChange> changes, const char* trigger) {
+void CheckEngine::queue(const std::vector<RealChange>& changes, const char* trigger) {
   if (changes.empty()) {
     return;
   }

@@ -85,7 +85,10 @@ public:
 private:
   void addMissingChecks();
   void onResult(CheckId id, const Outcome& o, const ResultEffect& e);
-  void queue(std::vector<RealChange> changes, const char* trigger);
+  /// After a result changed real @p ri's health or its virtual server's quorum: notify
+  /// commands and log lines.
+  void onStateChange(size_t vi, size_t ri, bool wasUp, bool hadQuorum, const Outcome& o);
+  void queue(const std::vector<RealChange>& changes, const char* trigger);
   void flush();
   void armTick();
   void logChange(const RealChange& c);
@@ -102,6 +105,7 @@ private:
   Pool pool_;
   std::vector<OperatorOverride> overrides_;
   std::vector<RealChange> pending_;
+  std::vector<RealChange> scratch_;  ///< one result's changes (reused: no allocation per result)
   std::string pendingTrigger_;
   bool flushPosted_ = false;
   boost::asio::steady_timer tickTimer_;

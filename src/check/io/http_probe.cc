@@ -10,6 +10,7 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <sstream>
 
 #include "check/core/http_response.h"
@@ -77,6 +78,9 @@ private:
     if (const auto ec = bindSource(lowest(stream_), sh_.ep, sh_.spec.source)) {
       return finish(failure(ec, "bind: " + errText(ec)));
     }
+    if constexpr (std::is_same_v<Stream, tcp::socket>) {
+      return connectAndSend();
+    }
     lowest(stream_).async_connect(
         sh_.ep, [self = this->template selfAs<Self>()](const boost::system::error_code& ec) {
           self->onConnect(ec);
@@ -107,6 +111,61 @@ private:
       }
     }
     return false;
+  }
+
+  /// Plain HTTP: a non-blocking ::connect of our own, then the request at once when the
+  /// connection is already up (over loopback the handshake completes within connect()). Asio
+  /// then never waits for writability: no EPOLL_CTL_MOD to add EPOLLOUT and no loop event
+  /// before the write. A connection still in progress waits for writability, as
+  /// async_connect would, and reads SO_ERROR.
+  void connectAndSend() {
+    tcp::socket& s = lowest(stream_);
+    boost::system::error_code ec;
+    if (!s.is_open()) {
+      s.open(sh_.ep.protocol(), ec);
+    }
+    if (!ec) {
+      s.non_blocking(true, ec);
+    }
+    if (ec) {
+      return finish(failure(ec, "connect: " + errText(ec)));
+    }
+    const int fd = s.native_handle();
+    if (::connect(fd, sh_.ep.data(), static_cast<socklen_t>(sh_.ep.size())) != 0 &&
+        errno != EINPROGRESS) {
+      return connectFailed(errno);
+    }
+    const ssize_t n = ::send(fd, sh_.wire.data(), sh_.wire.size(), MSG_NOSIGNAL);
+    if (n >= 0) {
+      return static_cast<size_t>(n) == sh_.wire.size() ? readResponse()
+                                                       : sendRequest(static_cast<size_t>(n));
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) {
+      return connectFailed(errno);  // e.g. refused: the handshake already ended
+    }
+    s.async_wait(tcp::socket::wait_write,
+                 [self = this->template selfAs<Self>()](const boost::system::error_code& wec) {
+                   if (self->finished()) {
+                     return;
+                   }
+                   if (wec) {
+                     return self->finish(failure(wec, "connect: " + errText(wec)));
+                   }
+                   int err = 0;
+                   socklen_t len = sizeof err;
+                   if (::getsockopt(lowest(self->stream_).native_handle(), SOL_SOCKET, SO_ERROR,
+                                    &err, &len) != 0) {
+                     err = errno;
+                   }
+                   if (err != 0) {
+                     return self->connectFailed(err);
+                   }
+                   self->sendRequest();
+                 });
+  }
+  void connectFailed(int err) {
+    const boost::system::error_code ec(err, boost::system::system_category());
+    finish(failure(ec, "connect: " + errText(ec)));
   }
 
   void onConnect(const boost::system::error_code& ec) {
@@ -157,10 +216,11 @@ private:
     return why;
   }
 
-  void sendRequest() {
+  /// @param sent bytes of the request already written.
+  void sendRequest(size_t sent = 0) {
     // The request is serialized once per check (HttpShared::wire): one write per probe.
     asio::async_write(
-        stream_, asio::buffer(sh_.wire),
+        stream_, asio::buffer(sh_.wire) + sent,
         [self = this->template selfAs<Self>()](const boost::system::error_code& ec, size_t) {
           if (self->finished()) {
             return;
