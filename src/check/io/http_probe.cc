@@ -270,7 +270,8 @@ private:
     view.body = reader_.body();
     view.bodyTruncated = reader_.bodyTruncated();
     keep_ = idle_ && ended && !reader_.connectionClose() && !reader_.bodyTruncated();
-    finish(evaluateHttp(sh_.spec.expect, view, sh_.digester, sh_.regex.get()));
+    // In a read handler: the runner is called back directly, not through the loop's queue.
+    finishFromHandler(evaluateHttp(sh_.spec.expect, view, sh_.digester, sh_.regex.get()));
   }
 
   std::shared_ptr<const HttpShared> shared_;  // keeps the request alive for pending writes

@@ -59,18 +59,21 @@ protected:
 
   /// Completes the attempt once: closes everything and posts the callback.
   void finish(Outcome o) {
-    if (finished_) {
+    if (!complete(o)) {
       return;
     }
-    finished_ = true;
-    o.latency = std::chrono::steady_clock::now() - started_;
-    deadline_.cancel();
-    closeAll();
-    if (done_) {
-      // The outcome waits in the attempt; the posted handler only holds the attempt, and a
-      // cancel() before it runs drops the result (callers need no liveness token of their own).
-      outcome_ = std::move(o);
-      asio::post(io_, [self = shared_from_this()] { self->deliver(); });
+    // The outcome waits in the attempt; the posted handler only holds the attempt, and a
+    // cancel() before it runs drops the result (callers need no liveness token of their own).
+    outcome_ = std::move(o);
+    asio::post(io_, [self = shared_from_this()] { self->deliver(); });
+  }
+  /// finish() that calls back at once, saving a trip through the loop's queue. Only from an
+  /// I/O completion handler of this attempt (never from begin(): run() must not call back).
+  void finishFromHandler(Outcome o) {
+    if (complete(o)) {
+      const ProbeDone cb = std::move(done_);
+      done_ = nullptr;
+      cb(std::move(o));
     }
   }
   [[nodiscard]] bool finished() const { return finished_; }
@@ -82,6 +85,17 @@ protected:
   asio::io_context& io_;
 
 private:
+  /// Marks the attempt finished (once) and closes it. @return true when a callback is due.
+  bool complete(Outcome& o) {
+    if (finished_) {
+      return false;
+    }
+    finished_ = true;
+    o.latency = std::chrono::steady_clock::now() - started_;
+    deadline_.cancel();
+    closeAll();
+    return static_cast<bool>(done_);
+  }
   void deliver() {
     if (done_) {
       const ProbeDone cb = std::move(done_);
