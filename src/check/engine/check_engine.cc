@@ -450,6 +450,10 @@ Json CheckEngine::summary() const {
       up += r.up ? 1 : 0;
     }
   }
+  return totals(up, total);
+}
+
+Json CheckEngine::totals(size_t up, size_t total) const {
   return Json{{"reals_up", up},
               {"reals_total", total},
               {"checks", pool_.checkCount()},
@@ -527,17 +531,10 @@ Json CheckEngine::status(size_t maxReals) const {
                        {"sorry_active", v.sorryMode},
                        {"reals", std::move(reals)}});
   }
-  return Json{{"virtual_servers", std::move(vss)},
-              {"reals_up", upTotal},
-              {"reals_total", realsTotal},
-              {"reals_listed", listed},
-              {"checks", pool_.checkCount()},
-              {"probes_running", runner_->running()},
-              {"results_total", results_},
-              {"ipvs_changes_total", changesTotal_},
-              {"probes_limit", runner_->maxInFlight()},
-              {"probes_peak", runner_->peakRunning()},
-              {"probes_deferred_total", runner_->deferredTotal()}};
+  Json out = totals(upTotal, realsTotal);
+  out["virtual_servers"] = std::move(vss);
+  out["reals_listed"] = listed;
+  return out;
 }
 
 }  // namespace lvsd::check

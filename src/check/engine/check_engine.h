@@ -83,6 +83,8 @@ public:
   [[nodiscard]] const Pool& pool() const { return pool_; }
 
 private:
+  /// The counters summary() and status() share.
+  [[nodiscard]] nlohmann::json totals(size_t up, size_t total) const;
   void addMissingChecks();
   void onResult(CheckId id, const Outcome& o, const ResultEffect& e);
   /// After a result changed real @p ri's health or its virtual server's quorum: notify
