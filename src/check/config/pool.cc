@@ -147,7 +147,7 @@ void Pool::indexChecks(size_t vi) {
     for (size_t ci = 0; ci < virtuals_[vi].reals[ri].checks.size(); ++ci) {
       const CheckId id = virtuals_[vi].reals[ri].checks[ci].id;
       if (id != 0) {
-        byId_[id] = {RealRef{vi, ri}, ci};
+        byId_.insert(id, {RealRef{vi, ri}, ci});
       }
     }
   }
@@ -260,7 +260,7 @@ std::vector<std::pair<RealRef, size_t>> Pool::checksWithoutId() const {
 
 void Pool::setCheckId(RealRef r, size_t check, CheckId id) {
   real(r).checks.at(check).id = id;
-  byId_[id] = {r, check};
+  byId_.insert(id, {r, check});
 }
 
 void Pool::setCheckError(RealRef r, size_t check, std::string error) {
@@ -268,11 +268,11 @@ void Pool::setCheckError(RealRef r, size_t check, std::string error) {
 }
 
 std::optional<Pool::CheckRef> Pool::findCheck(CheckId id) const {
-  const auto it = byId_.find(id);
-  if (it == byId_.end()) {
+  const CheckRef* where = byId_.find(id);
+  if (where == nullptr) {
     return std::nullopt;
   }
-  return it->second;
+  return *where;
 }
 
 std::vector<RealChange> Pool::onResult(CheckId id, const Outcome& outcome, bool checkUp,

@@ -12,10 +12,10 @@
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "check/config/from_config.h"
+#include "check/core/check_ids.h"
 #include "check/core/quorum.h"
 #include "check/core/weight.h"
 #include "config/model.h"
@@ -163,7 +163,7 @@ private:
   void indexChecks(size_t vi);
 
   std::vector<Virtual> virtuals_;
-  std::unordered_map<CheckId, CheckRef> byId_;             ///< looked up once per result
+  CheckTable<CheckRef> byId_;  ///< looked up once per result (by slot, no hashing)
   std::map<std::pair<size_t, size_t>, MonoTime> ramping_;  ///< reals in slow start -> next step
   std::vector<size_t> rebuilt_;
 };

@@ -25,7 +25,10 @@ Duration orDefault(Duration d, Duration fallback) { return d.count() > 0 ? d : f
 }  // namespace
 
 CheckId Scheduler::add(const CheckParams& params, MonoTime now) {
-  const CheckId id = nextId_++;
+  const CheckId id = ids_.allocate();
+  if (id == 0) {
+    return 0;  // every slot in use
+  }
   Entry e;
   e.params = params;
   e.params.rise = std::max<uint32_t>(1, params.rise);
@@ -36,18 +39,16 @@ CheckId Scheduler::add(const CheckParams& params, MonoTime now) {
   // by the first k-1; a little randomness inside a 1/1024 slot keeps reloads from aligning.
   const double slot = 1.0 / 1024.0;
   const double offset = std::fmod(vanDerCorput(added_++) + rng_.unit() * slot, 1.0);
-  auto [it, inserted] = checks_.emplace(id, std::move(e));
-  (void)inserted;
-  schedule(id, it->second, now + scaled(it->second.params.interval, offset));
+  Entry& in = checks_.insert(id, std::move(e));
+  schedule(id, in, now + scaled(in.params.interval, offset));
   return id;
 }
 
 void Scheduler::remove(CheckId id) {
-  auto it = checks_.find(id);
-  if (it == checks_.end()) {
+  if (!checks_.erase(id)) {
     return;
   }
-  checks_.erase(it);  // its queue item, if any, is now stale
+  ids_.release(id);  // its queue item, if any, is now stale (the slot's next id differs)
   prune();
 }
 
@@ -60,9 +61,8 @@ void Scheduler::schedule(CheckId id, Entry& e, MonoTime at) {
 }
 
 bool Scheduler::isLive(const Item& item) const {
-  auto it = checks_.find(item.id);
-  return it != checks_.end() && !it->second.status.inFlight &&
-         it->second.generation == item.generation;
+  const Entry* e = checks_.find(item.id);
+  return e != nullptr && !e->status.inFlight && e->generation == item.generation;
 }
 
 void Scheduler::prune() {
@@ -78,10 +78,9 @@ std::vector<CheckId> Scheduler::takeDue(MonoTime now, size_t limit) {
     const Item item = queue_.front();
     std::pop_heap(queue_.begin(), queue_.end(), later);
     queue_.pop_back();
-    auto it = checks_.find(item.id);
-    if (it != checks_.end() && !it->second.status.inFlight &&
-        it->second.generation == item.generation) {
-      it->second.status.inFlight = true;
+    Entry* e = checks_.find(item.id);
+    if (e != nullptr && !e->status.inFlight && e->generation == item.generation) {
+      e->status.inFlight = true;
       due.push_back(item.id);
     }
   }
@@ -90,11 +89,11 @@ std::vector<CheckId> Scheduler::takeDue(MonoTime now, size_t limit) {
 }
 
 void Scheduler::defer(CheckId id, MonoTime at) {
-  auto it = checks_.find(id);
-  if (it == checks_.end() || !it->second.status.inFlight) {
+  Entry* e = checks_.find(id);
+  if (e == nullptr || !e->status.inFlight) {
     return;
   }
-  schedule(id, it->second, at);
+  schedule(id, *e, at);
 }
 
 std::optional<MonoTime> Scheduler::nextDue() const {
@@ -105,11 +104,11 @@ std::optional<MonoTime> Scheduler::nextDue() const {
 }
 
 ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime now) {
-  auto it = checks_.find(id);
-  if (it == checks_.end()) {
+  Entry* found = checks_.find(id);
+  if (found == nullptr) {
     return {};
   }
-  Entry& e = it->second;
+  Entry& e = *found;
   CheckStatus& s = e.status;
   const CheckParams& p = e.params;
   const bool wasQueued = !s.inFlight;  // a result without takeDue(): reschedule from now
@@ -166,13 +165,13 @@ ResultEffect Scheduler::onResult(CheckId id, const Outcome& outcome, MonoTime no
 }
 
 const CheckStatus* Scheduler::status(CheckId id) const {
-  auto it = checks_.find(id);
-  return it == checks_.end() ? nullptr : &it->second.status;
+  const Entry* e = checks_.find(id);
+  return e == nullptr ? nullptr : &e->status;
 }
 
 const CheckParams* Scheduler::params(CheckId id) const {
-  auto it = checks_.find(id);
-  return it == checks_.end() ? nullptr : &it->second.params;
+  const Entry* e = checks_.find(id);
+  return e == nullptr ? nullptr : &e->params;
 }
 
 }  // namespace lvsd::check

@@ -6,17 +6,15 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "check/core/check_ids.h"
 #include "check/core/outcome.h"
 #include "check/core/random.h"
 #include "common/clock.h"
 
 namespace lvsd::check {
-
-using CheckId = uint32_t;
 
 /// Timing and rise/fall parameters of one check.
 struct CheckParams {
@@ -66,11 +64,12 @@ public:
 
   /// Adds a check. Its first run is spread over one interval with a low-discrepancy sequence so
   /// that many checks added together never fire together.
-  /// @return the new check's id.
+  /// @return the new check's id; 0 when 2^20 checks exist already.
   CheckId add(const CheckParams& params, MonoTime now);
   /// Removes a check; a result arriving later for it is ignored.
   void remove(CheckId id);
   [[nodiscard]] bool contains(CheckId id) const { return checks_.contains(id); }
+  /// Ids are slot numbers (check_ids.h): a removed check's slot is reused by a later add().
   [[nodiscard]] size_t size() const { return checks_.size(); }
 
   /// @return the checks due at or before @p now (at most @p limit, the earliest first), marked
@@ -112,9 +111,9 @@ private:
   void prune();
 
   Random& rng_;
-  CheckId nextId_ = 1;
+  CheckIdAllocator ids_;
   uint64_t added_ = 0;
-  std::unordered_map<CheckId, Entry> checks_;
+  CheckTable<Entry> checks_;
   /// Binary heap of due times (no allocation per reschedule, unlike a node-based set). Items
   /// are never removed from the middle: rescheduling and removal leave stale ones behind, which
   /// are dropped when they reach the top.

@@ -45,11 +45,11 @@ CheckRunner::CheckRunner(boost::asio::io_context& io, Random& rng, OnResult onRe
       maxInFlight_(inFlightFor(softDescriptorLimit())) {}
 
 CheckRunner::~CheckRunner() {
-  for (auto& [id, e] : entries_) {
+  entries_.forEach([](CheckId, Entry& e) {
     if (e.run) {
       e.run->cancel();
     }
-  }
+  });
   timer_.cancel();
 }
 
@@ -64,7 +64,10 @@ Result<CheckId> CheckRunner::add(const ProbeSpec& spec, const CheckParams& param
     return Unexpected(prober.error());
   }
   const CheckId id = sched_.add(params, now());
-  Entry& e = entries_[id];
+  if (id == 0) {
+    return fail("too many checks (at most " + std::to_string(kCheckSlotMask + 1) + ")");
+  }
+  Entry& e = entries_.insert(id, Entry{});
   e.id = id;
   e.prober = std::move(prober.value());
   arm();
@@ -72,15 +75,15 @@ Result<CheckId> CheckRunner::add(const ProbeSpec& spec, const CheckParams& param
 }
 
 void CheckRunner::remove(CheckId id) {
-  auto it = entries_.find(id);
-  if (it == entries_.end()) {
+  Entry* e = entries_.find(id);
+  if (e == nullptr) {
     return;
   }
-  if (it->second.run) {
-    it->second.run->cancel();
+  if (e->run) {
+    e->run->cancel();
     --running_;
   }
-  entries_.erase(it);
+  entries_.erase(id);
   sched_.remove(id);
   arm();
 }
@@ -119,25 +122,26 @@ void CheckRunner::arm() {
 void CheckRunner::onTimer() {
   const size_t room = maxInFlight_ > running_ ? maxInFlight_ - running_ : 0;
   for (CheckId id : sched_.takeDue(now(), std::min(room, kMaxStartsPerRun))) {
-    auto it = entries_.find(id);
-    if (it == entries_.end()) {
+    Entry* e = entries_.find(id);
+    if (e == nullptr) {
       continue;
     }
     // No liveness token: the destructor and remove() cancel every run, and a cancelled run
-    // never calls back.
-    // The entry's address is stable (unordered_map nodes do not move) and outlives the run.
-    Entry* e = &it->second;
-    // Two pointers: within std::function's inline storage (no allocation per probe).
-    e->run = e->prober->run([this, e](Outcome o) { onDone(*e, std::move(o)); });
+    // never calls back. The id, not the entry's address: the table moves rows when it grows.
+    // A pointer and an id: within std::function's inline storage (no allocation per probe).
+    e->run = e->prober->run([this, id](Outcome o) { onDone(id, std::move(o)); });
     ++running_;
   }
   peak_ = std::max(peak_, running_);
   arm();
 }
 
-void CheckRunner::onDone(Entry& e, Outcome o) {
-  const CheckId id = e.id;
-  e.run.reset();
+void CheckRunner::onDone(CheckId id, Outcome o) {
+  Entry* e = entries_.find(id);
+  if (e == nullptr) {
+    return;  // removed meanwhile (its run was cancelled: not expected to get here)
+  }
+  e->run.reset();
   --running_;
   if (o.notStarted) {
     // Not the server's fault: try again shortly, without counting a result.

@@ -14,7 +14,6 @@
 #include <functional>
 #include <memory>
 #include <optional>
-#include <unordered_map>
 
 #include "check/core/scheduler.h"
 #include "check/io/probe.h"
@@ -74,14 +73,14 @@ private:
   };
   void arm();
   void onTimer();
-  void onDone(Entry& e, Outcome o);
+  void onDone(CheckId id, Outcome o);
   void noteDeferred(const Outcome& o);
 
   boost::asio::io_context& io_;
   Scheduler sched_;
   boost::asio::steady_timer timer_;
   OnResult onResult_;
-  std::unordered_map<CheckId, Entry> entries_;
+  CheckTable<Entry> entries_;  ///< by slot, as the scheduler's (no hash lookup per result)
   /// When the loop timer is armed for (re-arming costs a timerfd_settime, expensive in VMs).
   std::optional<MonoTime> armedFor_;
   size_t running_ = 0;
