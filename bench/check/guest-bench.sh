@@ -41,16 +41,27 @@ rss_kb() { awk '/VmRSS/ { print $2 }' "/proc/$1/status"; }
 uticks() { awk '{ print $14 }' "/proc/$1/stat"; }
 lines() { wc -l < "$T/access.log"; }
 uptime_s() { awk '{ print $1 }' /proc/uptime; }
+# nginx's worker (the master's child): its CPU per request bounds what any checker can reach
+ngx_worker() {
+  local m p
+  m=$(cat "$T/nginx.pid")
+  for p in /proc/[0-9]*; do
+    [ "$(awk '{ print $4 }' "$p/stat" 2>/dev/null)" = "$m" ] && { echo "${p#/proc/}"; return; }
+  done
+}
 measure() {  # measure NAME PID
   sleep "$WARM"  # bench warm-up: the first round of checks spreads over one interval
   local t0 l0 c0 t1 l1 c1
-  t0=$(uptime_s); l0=$(lines); c0=$(ticks "$2"); u0=$(uticks "$2")
+  local w n0 n1
+  w=$(ngx_worker)
+  t0=$(uptime_s); l0=$(lines); c0=$(ticks "$2"); u0=$(uticks "$2"); n0=$(ticks "$w")
   sleep "$SECS"  # measurement window
-  t1=$(uptime_s); l1=$(lines); c1=$(ticks "$2"); u1=$(uticks "$2")
+  t1=$(uptime_s); l1=$(lines); c1=$(ticks "$2"); u1=$(uticks "$2"); n1=$(ticks "$w")
   # user= is the user-space share of that CPU (utime), the rest is the (guest) kernel's
   awk -v n="$1" -v N="$N" -v dt="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
       -v c="$((c1 - c0))" -v u="$((u1 - u0))" -v hz="$hz" -v l="$((l1 - l0))" -v rss="$(rss_kb "$2")" \
-      'BEGIN { printf "RESULT %s servers=%d cpu=%.1f%% user=%.1f%% rss=%.1fMiB checks_per_s=%.0f\n", n, N, c / hz / dt * 100, u / hz / dt * 100, rss / 1024, l / dt }'
+      -v ng="$((n1 - n0))" \
+      'BEGIN { printf "RESULT %s servers=%d cpu=%.1f%% user=%.1f%% rss=%.1fMiB checks_per_s=%.0f ms_per_check=%.3f nginx_cpu=%.1f%% nginx_ms_per_request=%.3f\n", n, N, c / hz / dt * 100, u / hz / dt * 100, rss / 1024, l / dt, c / hz / (l > 0 ? l : 1) * 1000, ng / hz / dt * 100, ng / hz / (l > 0 ? l : 1) * 1000 }'
 }
 
 # lvsd

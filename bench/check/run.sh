@@ -12,6 +12,13 @@
 #   a namespace with one address (as on a real director, which does not own the backends'
 #   addresses; with 10,000 local addresses every connect walks the kernel's local-address hash
 #   chains). Loopback's and veth's receive work still runs in the sender's context.
+# ADDRS=lo (default): the N backend addresses are N interface addresses on lo. ADDRS=anyip:
+#   one local route for 10.88.0.0/16 on lo instead (every address in it is local, nginx's
+#   wildcard listener takes them all): the same N destinations without N entries in the
+#   kernel's local-address hash (256 buckets), which every connect walks for its source address.
+# BACKEND_CPU=K: nginx pinned to CPU K (taskset), so a wakeup of nginx by the checker's connect
+#   or send (a sync wakeup over loopback) cannot place nginx on the checker's CPU and preempt
+#   it. On a director the real servers run elsewhere; here they would share the checker's CPU.
 # Not a test: run by hand as root (docs/benchmarks-checks.md has the numbers).
 set -euo pipefail
 LVSD=$(realpath "$1")
@@ -57,7 +64,11 @@ n = int(sys.argv[1])
 for i in range(n):
     print(f"addr add 10.88.{i // 250}.{i % 250 + 1}/32 dev lo")
 PY
-ip -n "$NSB" -batch "$DIR/addrs.batch"
+if [ "${ADDRS:-lo}" = anyip ]; then
+  ip -n "$NSB" route add local 10.88.0.0/16 dev lo
+else
+  ip -n "$NSB" -batch "$DIR/addrs.batch"
+fi
 # 10k TIME_WAIT sockets a second: let the namespace reuse them.
 ip netns exec "$NS" sysctl -qw net.ipv4.tcp_tw_reuse=1 net.ipv4.ip_local_port_range="1024 65000"
 
@@ -73,7 +84,9 @@ http {
   server { listen 80 backlog=8192; location / { return 200 "ok\n"; } }
 }
 CONF
-ip netns exec "$NSB" nginx -c "$DIR/nginx.conf"
+PIN=()
+[ -z "${BACKEND_CPU:-}" ] || PIN=(taskset -c "$BACKEND_CPU")
+ip netns exec "$NSB" "${PIN[@]}" nginx -c "$DIR/nginx.conf"
 python3 - "$DIR/nginx.pid" <<'PY'
 import os, sys, time
 end = time.time() + 10
