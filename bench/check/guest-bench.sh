@@ -2,7 +2,9 @@
 # Runs in the kernel test guest (bench/check/guest-run.sh): N real servers with HTTP checks
 # every 1 s against nginx, lvsd and then keepalived (which needs IPVS, hence the guest), each
 # measured for SECS seconds: checker CPU (fraction of one core), RSS, requests/s nginx saw.
-# Args: N SECS. Files: lvsd, lvsctl, nginx, keepalived.
+# Then the floor (conn_floor: one blocking connect/GET/read/RST at a time, no checker logic):
+# what this guest's kernel charges any client per connection.
+# Args: N SECS. Files: lvsd, lvsctl, nginx, keepalived, conn_floor (optional).
 set -euo pipefail
 N=${1:-5000}
 SECS=${2:-20}
@@ -105,3 +107,11 @@ for _ in $(seq 1 300); do [ -s "$T/kac.pid" ] && break; sleep 0.1; done
 echo "keepalived up at $(uptime_s) s"
 measure keepalived "$(cat "$T/kac.pid")"
 kill "$KP"; wait "$KP" 2>/dev/null || true
+
+# the floor: no checker at all, just the connections
+if [ -x "$TEST_DIR/conn_floor" ]; then
+  sleep 2  # keepalived's last connections drain
+  # paced as the checkers run (N a second, batches of what falls due within 10 ms); when it
+  # cannot keep up, it runs flat out: the most connections a second this guest can make
+  "$TEST_DIR/conn_floor" 10.88.0.1 "$N" 80 "$SECS" $(((N + 99) / 100)) "$N" || true
+fi

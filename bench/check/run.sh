@@ -16,6 +16,8 @@
 #   one local route for 10.88.0.0/16 on lo instead (every address in it is local, nginx's
 #   wildcard listener takes them all): the same N destinations without N entries in the
 #   kernel's local-address hash (256 buckets), which every connect walks for its source address.
+# FLOOR=BUILD/bench/check/check_conn_floor: afterwards, the floor of one HTTP check (blocking
+#   connect/GET/read/RST one at a time, no checker logic) against the same servers.
 # BACKEND_CPU=K: nginx pinned to CPU K (taskset), so a wakeup of nginx by the checker's connect
 #   or send (a sync wakeup over loopback) cannot place nginx on the checker's CPU and preempt
 #   it. On a director the real servers run elsewhere; here they would share the checker's CPU.
@@ -205,4 +207,10 @@ if [ -n "${RUNNER_BENCH:-}" ] && [ "$KIND" = http ]; then
   for mode in close keepalive; do
     ip netns exec "$NS" "$RUNNER_BENCH" 10.88.0.1 "$N" 80 "$SECS" "$mode"
   done
+fi
+
+# ---- the floor: the connections alone
+if [ -n "${FLOOR:-}" ] && [ "$KIND" = http ]; then
+  # paced as the checker runs: N a second, in batches of what falls due within 10 ms
+  ip netns exec "$NS" "$FLOOR" 10.88.0.1 "$N" 80 "$SECS" $(((N + 99) / 100)) "$N"
 fi
