@@ -64,10 +64,7 @@ private:
 template <class T>
 class CheckTable {
 public:
-  [[nodiscard]] T* find(CheckId id) {
-    const uint32_t s = checkSlot(id);
-    return id != 0 && s < rows_.size() && rows_[s].id == id ? &rows_[s].value : nullptr;
-  }
+  [[nodiscard]] T* find(CheckId id) { return const_cast<T*>(std::as_const(*this).find(id)); }
   [[nodiscard]] const T* find(CheckId id) const {
     const uint32_t s = checkSlot(id);
     return id != 0 && s < rows_.size() && rows_[s].id == id ? &rows_[s].value : nullptr;
@@ -88,8 +85,7 @@ public:
   }
   /// @return whether @p id had a row.
   bool erase(CheckId id) {
-    T* v = find(id);
-    if (v == nullptr) {
+    if (find(id) == nullptr) {
       return false;
     }
     Row& r = rows_[checkSlot(id)];

@@ -64,12 +64,12 @@ public:
 
   /// Adds a check. Its first run is spread over one interval with a low-discrepancy sequence so
   /// that many checks added together never fire together.
-  /// @return the new check's id; 0 when 2^20 checks exist already.
+  /// @return the new check's id; 0 when 2^20 checks exist already. Ids are slot numbers
+  /// (check_ids.h): a removed check's slot is reused by a later add(), with another id.
   CheckId add(const CheckParams& params, MonoTime now);
   /// Removes a check; a result arriving later for it is ignored.
   void remove(CheckId id);
   [[nodiscard]] bool contains(CheckId id) const { return checks_.contains(id); }
-  /// Ids are slot numbers (check_ids.h): a removed check's slot is reused by a later add().
   [[nodiscard]] size_t size() const { return checks_.size(); }
 
   /// @return the checks due at or before @p now (at most @p limit, the earliest first), marked

@@ -67,9 +67,7 @@ Result<CheckId> CheckRunner::add(const ProbeSpec& spec, const CheckParams& param
   if (id == 0) {
     return fail("too many checks (at most " + std::to_string(kCheckSlotMask + 1) + ")");
   }
-  Entry& e = entries_.insert(id, Entry{});
-  e.id = id;
-  e.prober = std::move(prober.value());
+  entries_.insert(id, Entry{std::move(prober.value()), nullptr});
   arm();
   return id;
 }

@@ -66,8 +66,7 @@ public:
   static size_t inFlightFor(size_t softLimit);
 
 private:
-  struct Entry {
-    CheckId id = 0;
+  struct Entry {  ///< keyed by the check's id in entries_
     std::unique_ptr<Prober> prober;
     std::shared_ptr<ProbeRun> run;
   };
